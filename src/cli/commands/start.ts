@@ -1,0 +1,29 @@
+/** `jingwu start`: run the platform. */
+import type { Command } from 'commander';
+import { loadConfig } from '../../server/config.ts';
+import { startServer } from '../../server/server.ts';
+
+export function registerStart(program: Command): void {
+  program
+    .command('start')
+    .description('Start the platform: API under /api, web console at /, embedded database unless DATABASE_URL is set')
+    .action(async () => {
+      const config = loadConfig();
+      const server = await startServer(config);
+      const lines = [
+        '',
+        `  警务 Jingwu is running at ${server.url}`,
+        `  API docs: ${server.url}/api/docs`,
+        `  Database: ${server.database.kind === 'pglite' ? `embedded (${config.dataDir})` : 'PostgreSQL server'}`,
+        '',
+      ];
+      process.stdout.write(lines.join('\n') + '\n');
+      const stop = async (signal: string) => {
+        server.app.log.info({ signal }, 'shutting down');
+        await server.close();
+        process.exit(0);
+      };
+      process.once('SIGINT', () => void stop('SIGINT'));
+      process.once('SIGTERM', () => void stop('SIGTERM'));
+    });
+}

@@ -1,0 +1,45 @@
+/**
+ * Stable error codes shared by server, web and CLI, with their HTTP status.
+ * Every code is documented in docs/errors.md; a test keeps the two in step.
+ */
+export const ERROR_CODES = {
+  // Request shape
+  VALIDATION_FAILED: 400,
+  UNKNOWN_FIELD: 400,
+  MALFORMED_JSON: 400,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  BODY_TOO_LARGE: 413,
+  INVALID_ID: 400,
+  IDEMPOTENCY_KEY_REUSED: 422,
+  IDEMPOTENCY_IN_PROGRESS: 409,
+  // Authentication
+  UNAUTHENTICATED: 401,
+  INVALID_CREDENTIALS: 401,
+  ACCOUNT_LOCKED: 423,
+  ACCOUNT_DISABLED: 403,
+  SESSION_EXPIRED: 401,
+  TOTP_REQUIRED: 401,
+  TOTP_INVALID: 401,
+  PASSWORD_EXPIRED: 403,
+  PASSWORD_POLICY: 400,
+  // Authorisation
+  FORBIDDEN: 403,
+  SEPARATION_OF_DUTIES: 409,
+  // Resources
+  NOT_FOUND: 404,
+  ROUTE_NOT_FOUND: 404,
+  USER_NOT_FOUND: 404,
+  USERNAME_TAKEN: 409,
+  JURISDICTION_NOT_FOUND: 404,
+  CONFLICT: 409,
+  // Audit
+  AUDIT_ENTRY_NOT_FOUND: 404,
+  AUDIT_CHECKPOINT_NOT_FOUND: 404,
+  AUDIT_TREE_TOO_SMALL: 400,
+  // Server
+  RATE_LIMITED: 429,
+  DATABASE_UNAVAILABLE: 503,
+  INTERNAL: 500,
+} as const satisfies Record<string, number>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;

@@ -1,0 +1,56 @@
+/** Reads config, opens and migrates the database, builds the app, listens, and shuts down cleanly on signals. */
+import type { FastifyInstance } from 'fastify';
+import type { Config } from './config.ts';
+import { openDatabase, type Database } from './db/client.ts';
+import { migrate } from './db/migrate.ts';
+import { buildApp } from './app.ts';
+
+export interface RunningServer {
+  app: FastifyInstance;
+  database: Database;
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Opens the configured database (embedded PGlite in DATA_DIR unless DATABASE_URL is set). */
+export async function openConfiguredDatabase(config: Config): Promise<Database> {
+  if (config.databaseUrl) return openDatabase({ url: config.databaseUrl });
+  return openDatabase({ dataDir: config.dataDir });
+}
+
+/** Migrates (using DATABASE_MIGRATION_URL when given, so the app role can stay unprivileged). */
+export async function migrateConfiguredDatabase(config: Config, database: Database): Promise<string[]> {
+  if (config.databaseMigrationUrl) {
+    const owner = await openDatabase({ url: config.databaseMigrationUrl, poolSize: 1 });
+    try {
+      return await migrate(owner);
+    } finally {
+      await owner.close();
+    }
+  }
+  return migrate(database);
+}
+
+/** Starts the platform and returns a handle; the caller decides about signals. */
+export async function startServer(config: Config): Promise<RunningServer> {
+  const database = await openConfiguredDatabase(config);
+  await migrateConfiguredDatabase(config, database);
+  const app = await buildApp({ config, database });
+  await app.listen({ port: config.port, host: config.host });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  let closing: Promise<void> | undefined;
+  return {
+    app,
+    database,
+    url: `http://${shownHost}:${port}`,
+    close() {
+      closing ??= (async () => {
+        await app.close();
+        await database.close();
+      })();
+      return closing;
+    },
+  };
+}
