@@ -3,11 +3,15 @@ import { Command } from 'commander';
 import { ConfigError } from '../server/config.ts';
 import { registerStart } from './commands/start.ts';
 import { registerMigrate } from './commands/migrate.ts';
+import { registerUsers } from './commands/users.ts';
+import { registerAudit } from './commands/audit.ts';
 
 const program = new Command();
 program.name('jingwu').description('Jingwu (警务) integrated police operations platform').showHelpAfterError();
 registerStart(program);
 registerMigrate(program);
+registerUsers(program);
+registerAudit(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof ConfigError) {
