@@ -5,6 +5,7 @@ import { registerStart } from './commands/start.ts';
 import { registerMigrate } from './commands/migrate.ts';
 import { registerUsers } from './commands/users.ts';
 import { registerAudit } from './commands/audit.ts';
+import { registerDemo } from './commands/demo.ts';
 
 const program = new Command();
 program.name('jingwu').description('Jingwu (警务) integrated police operations platform').showHelpAfterError();
@@ -12,6 +13,7 @@ registerStart(program);
 registerMigrate(program);
 registerUsers(program);
 registerAudit(program);
+registerDemo(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof ConfigError) {

@@ -181,7 +181,7 @@ export function loadConfig(env: Env = readEnv()): Config {
       sequenceIntervalMs: r.int('AUDIT_SEQUENCE_INTERVAL_MS', 200, { min: 10, max: 60_000 }),
     },
     demo: {
-      seedOnStart: r.bool('DEMO_SEED', true),
+      seedOnStart: r.bool('DEMO_SEED', nodeEnv !== 'production'),
       scale: r.oneOf('DEMO_SCALE', ['small', 'city', 'province'] as const, 'city'),
       seed: r.int('DEMO_RANDOM_SEED', 110, { min: 0, max: 2 ** 31 - 1 }),
     },
@@ -189,6 +189,8 @@ export function loadConfig(env: Env = readEnv()): Config {
   if (nodeEnv === 'production') {
     if (!config.audit.hmacKey)
       r.problems.push('AUDIT_HMAC_KEY is required in production; generate: openssl rand -hex 32');
+    if (config.demo.seedOnStart)
+      r.problems.push('DEMO_SEED=true is refused in production: demo accounts share a known password.');
     if (!config.audit.signingKeyPem)
       r.problems.push('AUDIT_SIGNING_KEY is required in production; generate: openssl genpkey -algorithm ed25519');
   }

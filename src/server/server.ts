@@ -4,11 +4,15 @@ import type { Config } from './config.ts';
 import { openDatabase, type Database } from './db/client.ts';
 import { migrate } from './db/migrate.ts';
 import { buildApp } from './app.ts';
+import { systemContext } from './context.ts';
+import { seedDemo } from '../demo/demo.seed.ts';
 
 export interface RunningServer {
   app: FastifyInstance;
   database: Database;
   url: string;
+  /** True when this start created the demo data. */
+  demoSeeded: boolean;
   close(): Promise<void>;
 }
 
@@ -36,6 +40,10 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const database = await openConfiguredDatabase(config);
   await migrateConfiguredDatabase(config, database);
   const app = await buildApp({ config, database });
+  await app.ready();
+  const demoSeeded = config.demo.seedOnStart
+    ? (await seedDemo(systemContext(database.db, app.auditSink))).seeded
+    : false;
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -45,6 +53,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     app,
     database,
     url: `http://${shownHost}:${port}`,
+    demoSeeded,
     close() {
       closing ??= (async () => {
         await app.close();

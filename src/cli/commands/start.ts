@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../server/config.ts';
 import { startServer } from '../../server/server.ts';
+import { demoLoginLines } from '../../demo/demo-logins.ts';
 
 export function registerStart(program: Command): void {
   program
@@ -16,6 +17,7 @@ export function registerStart(program: Command): void {
         `  API docs: ${server.url}/api/docs`,
         `  Database: ${server.database.kind === 'pglite' ? `embedded (${config.dataDir})` : 'PostgreSQL server'}`,
         '',
+        ...(config.demo.seedOnStart ? [...demoLoginLines(), ''] : []),
       ];
       process.stdout.write(lines.join('\n') + '\n');
       const stop = async (signal: string) => {
