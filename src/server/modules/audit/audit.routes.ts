@@ -21,7 +21,7 @@ export interface AuditRoutesOptions {
 }
 
 const tags = ['audit'];
-const security = [{ bearerAuth: [] }];
+const security = [{ bearer: [] }];
 
 export const auditRoutes: FastifyPluginAsyncTypebox<AuditRoutesOptions> = async (app, { service, keys }) => {
   app.get(
