@@ -61,7 +61,7 @@ export interface VerifyKeys {
 
 export interface VerifyOptions {
   /** The auditor's exported checkpoint, already parsed and self-verified (parseExportedCheckpoint). */
-  exported?: { checkpoint: Checkpoint; keyId: string };
+  exported?: Checkpoint;
   maxProblems?: number;
   pageSize?: number;
 }
@@ -168,11 +168,11 @@ export async function verifyAuditLog(db: Db, keys: VerifyKeys, opts: VerifyOptio
       // 4. The auditor's exported checkpoint.
       let exported: VerifyReport['exported'] = null;
       if (opts.exported) {
-        const exp = opts.exported.checkpoint;
-        if (opts.exported.keyId !== keys.keyId) {
+        const exp = opts.exported;
+        if (exp.keyId !== keys.keyId) {
           report({
             code: 'EXPORTED_KEY_MISMATCH',
-            message: `the exported checkpoint was signed by key ${opts.exported.keyId}, but the log is configured with ${keys.keyId}`,
+            message: `the exported checkpoint was signed by key ${exp.keyId}, but the log is configured with ${keys.keyId}`,
           });
         }
         if (exp.treeSize > treeSize) {
