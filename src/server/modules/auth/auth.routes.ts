@@ -12,6 +12,7 @@ import {
   EmptyBody,
   LoginBody,
   MeResponse,
+  NoQuery,
   PasswordChangeBody,
   RefreshBody,
   SessionIdParams,
@@ -91,6 +92,7 @@ export function authRoutes(settings: AuthSettings): FastifyPluginAsyncTypebox {
         schema: {
           tags,
           summary: 'Who am I: identity, role assignments with jurisdictions, active task grants',
+          querystring: NoQuery,
           response: { 200: MeResponse, ...errorResponses(401) },
         },
       },
@@ -104,6 +106,7 @@ export function authRoutes(settings: AuthSettings): FastifyPluginAsyncTypebox {
         schema: {
           tags,
           summary: 'My live sessions',
+          querystring: NoQuery,
           response: { 200: SessionsResponse, ...errorResponses(401) },
         },
       },

@@ -21,6 +21,8 @@ export type LoginBody = Static<typeof LoginBody>;
 export const RefreshBody = Type.Object({ refreshToken: Type.String({ minLength: 1, maxLength: 128 }) }, strict);
 export type RefreshBody = Static<typeof RefreshBody>;
 
+export const NoQuery = Type.Object({}, strict);
+
 export const EmptyBody = Type.Object({}, { ...strict, description: 'No fields; the body may be omitted.' });
 
 export const PasswordChangeBody = Type.Object(

@@ -100,7 +100,11 @@ export async function resetPassword(
 ): Promise<{ userId: string; username: string; temporaryPassword: string; sessionsRevoked: number }> {
   const user = await repo.findCredentialsByUsername(ctx.db, username.trim().toLowerCase());
   if (!user) throw new AppError('USER_NOT_FOUND', `No user "${username}"; check the spelling (jingwu users list).`);
-  const temporaryPassword = generateTemporaryPassword(Math.max(16, settings.auth.passwordMinLength));
+  let temporaryPassword: string;
+  do {
+    temporaryPassword = generateTemporaryPassword(Math.max(16, settings.auth.passwordMinLength));
+    // A short username could, very rarely, appear in a random password; draw again rather than break the rules.
+  } while (checkPasswordRules(temporaryPassword, { username: user.username, minLength: 16 }).length > 0);
   const newHash = await hashPassword(temporaryPassword);
   const sessionsRevoked = await transaction(ctx, async (tx) => {
     const now = tx.now();
