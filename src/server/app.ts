@@ -17,6 +17,7 @@ import { systemRoutes } from './modules/system/system.routes.ts';
 import { auditModule } from './modules/audit/index.ts';
 import { authModule } from './modules/auth/index.ts';
 import { jurisdictionsModule } from './modules/jurisdictions/index.ts';
+import { usersModule } from './modules/users/index.ts';
 
 export interface BuildAppOptions {
   config: Config;
@@ -65,6 +66,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(auditModule);
   await app.register(authModule);
   await app.register(jurisdictionsModule);
+  await app.register(usersModule);
   await app.register(systemRoutes);
   await app.register(webPlugin);
   return app;
