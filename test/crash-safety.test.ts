@@ -207,7 +207,6 @@ describe('crash safety on the embedded database', () => {
 
     await app.kill('SIGTERM');
     app = undefined;
-    expect((await sequencerHolderSince(db.url))!.getTime()).toBeGreaterThan(secondStartedAt.getTime());
 
     const verify = auditVerify(env, checkpointFile);
     expect(verify.out).toMatch(/OK: the audit log verifies/);
