@@ -159,6 +159,23 @@ export function isValidIdNumber(id: string): boolean {
 }
 
 async function prepareUser(input: CreateUserInput, opts: CreateUserOptions) {
+  // The HTTP schema checks these too; the CLI path arrives here unvalidated.
+  if (!/^[a-z0-9][a-z0-9._-]{2,63}$/.test(input.username)) {
+    throw new AppError(
+      'VALIDATION_FAILED',
+      'username must be 3-64 lower-case letters, digits, . _ - (starting alphanumeric).',
+      {
+        in: 'body',
+        field: 'username',
+      },
+    );
+  }
+  if (input.displayName.length < 1 || input.displayName.length > 64) {
+    throw new AppError('VALIDATION_FAILED', 'displayName must be 1-64 characters.', {
+      in: 'body',
+      field: 'displayName',
+    });
+  }
   if (input.idNumber !== undefined && !isValidIdNumber(input.idNumber)) {
     throw new AppError('VALIDATION_FAILED', 'idNumber is not a valid 18-character ID number (check character).', {
       in: 'body',
