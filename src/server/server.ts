@@ -4,6 +4,7 @@ import type { Config } from './config.ts';
 import { openDatabase, type Database } from './db/client.ts';
 import { migrate } from './db/migrate.ts';
 import { buildApp } from './app.ts';
+import { currentRole, restrictAuditPrivileges } from './modules/audit/audit.privileges.ts';
 import { systemContext } from './context.ts';
 import { seedDemo } from '../demo/demo.seed.ts';
 
@@ -27,7 +28,11 @@ export async function migrateConfiguredDatabase(config: Config, database: Databa
   if (config.databaseMigrationUrl) {
     const owner = await openDatabase({ url: config.databaseMigrationUrl, poolSize: 1 });
     try {
-      return await migrate(owner);
+      const applied = await migrate(owner);
+      // The app role may read and append audit rows but never rewrite them (docs/ARCHITECTURE.md, "Audit log").
+      const appRole = await currentRole(database.db);
+      if ((await currentRole(owner.db)) !== appRole) await restrictAuditPrivileges(owner.db, appRole);
+      return applied;
     } finally {
       await owner.close();
     }

@@ -100,6 +100,10 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
     },
     async withDedicatedConnection(fn) {
       const client = await pool.connect();
+      // A held connection can die while idle in our hands (e.g. a terminated backend during sequencer fail-over):
+      // the next query reports it; without a listener the 'error' event would crash the process.
+      const onError = (): void => undefined;
+      client.on('error', onError);
       let destroyed = false;
       try {
         return await fn({
@@ -110,6 +114,7 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
           },
         });
       } finally {
+        client.off('error', onError);
         client.release(destroyed);
       }
     },
