@@ -143,7 +143,11 @@ export async function moveSubtree(
   return rows.length;
 }
 
-/** Takes the transaction-scoped lock that serialises tree moves (rare; overlapping moves would corrupt paths). */
+/**
+ * Takes the transaction-scoped lock that serialises tree moves (rare; overlapping moves would corrupt paths).
+ * The two-integer key form lives in a different key space from the single-bigint locks of the migration runner
+ * and the audit sequencer (7_110_001, 7_110_002), so it can never collide with them.
+ */
 export async function lockTreeForMove(ex: Executor): Promise<void> {
-  await ex.execute(sql`select pg_advisory_xact_lock(7110002)`);
+  await ex.execute(sql`select pg_advisory_xact_lock(7110, 101)`);
 }
