@@ -85,3 +85,29 @@ describe('withIdempotency', () => {
     }
   });
 });
+
+describe('withIdempotency storable', () => {
+  it('stores only what may be replayed, so a secret shown once is not kept', async () => {
+    const database = await createTestDatabase();
+    try {
+      const ctx = systemContext(database.db, sink, { actor: actor('00000000-0000-4000-8000-000000000003') });
+      const req = {
+        key: 'key-secret-1',
+        method: 'POST',
+        route: '/x',
+        body: {},
+        status: 201,
+        storable: ({ id }: { id: number }) => ({ id }),
+      };
+      const first = await withIdempotency(ctx, req, async () => ({ id: 7, initialPassword: 'S3cret!pass' }));
+      expect(first.body.initialPassword).toBe('S3cret!pass');
+      const again = await withIdempotency(ctx, req, async () => ({ id: 8, initialPassword: 'other' }));
+      expect(again).toMatchObject({ replayed: true, body: { id: 7 } });
+      expect(again.body).not.toHaveProperty('initialPassword');
+      const rows = await query<{ response_body: string }>(database.db, sql`select response_body from idempotency_keys`);
+      expect(rows.map((r) => r.response_body).join()).not.toContain('S3cret');
+    } finally {
+      await database.close();
+    }
+  });
+});

@@ -24,6 +24,11 @@ export interface IdempotencyRequest {
   body: unknown;
   /** HTTP status of a fresh success. */
   status: number;
+  /**
+   * What of the answer to keep for replays. Secrets shown once (a generated password) must not be stored:
+   * return the answer without them, and a replay answers without them.
+   */
+  storable?: (body: never) => unknown;
 }
 
 /** Checks the header value; undefined means the client sent none. */
@@ -78,8 +83,9 @@ export async function withIdempotency<T>(
       return { status: prior.status_code, body: JSON.parse(prior.response_body) as T, replayed: true };
     }
     const body = await fn(tx);
+    const stored = req.storable ? (req.storable as (b: T) => unknown)(body) : body;
     await tx.db.execute(
-      sql`update idempotency_keys set status_code = ${req.status}, response_body = ${JSON.stringify(body)}
+      sql`update idempotency_keys set status_code = ${req.status}, response_body = ${JSON.stringify(stored)}
           where scope = ${scope} and key = ${req.key}`,
     );
     return { status: req.status, body, replayed: false };

@@ -143,7 +143,13 @@ describe('POST /api/users', () => {
     expect(first.json().initialPassword).toMatch(/^.{16,}$/);
     const again = await call('sysadmin', 'POST', '/api/users', body, headers);
     expect(again.statusCode).toBe(201);
-    expect(again.json()).toEqual(first.json());
+    // The replay carries the same user but not the password: it was shown once and never stored.
+    expect(again.json()).toEqual({ user: first.json().user });
+    const stored = await query<{ body: string }>(
+      t.database.db,
+      sql`select response_body as body from idempotency_keys`,
+    );
+    expect(stored.map((r) => r.body).join()).not.toContain(first.json().initialPassword);
     const rows = await query<{ n: string }>(
       t.database.db,
       sql`select count(*) as n from users where username = 'idem.user'`,

@@ -101,7 +101,15 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const key = parseIdempotencyKey(request.headers['idempotency-key']);
       const result = await withIdempotency(
         request.ctx,
-        { key, method: 'POST', route: '/api/users', body: request.body, status: 201 },
+        {
+          key,
+          method: 'POST',
+          route: '/api/users',
+          body: request.body,
+          status: 201,
+          // The generated password is shown once; a replay answers without it.
+          storable: ({ user }: { user: unknown }) => ({ user }),
+        },
         async (tx) => {
           const created = await createUser(tx, request.body, { passwordMinLength });
           const [user] = await presentUsers(tx, [created.user], 'create');
