@@ -200,6 +200,8 @@ export interface AuthenticatedSessionRow extends SessionStateRow {
 /**
  * The one query run on every authenticated request: session (by its unique token digest) joined with the
  * user, the user's role assignments and the task grants active at `now`, each with its jurisdiction path.
+ * The query lives in the PL/pgSQL function `auth_session_lookup` (migration 20261123151100) so its plan is
+ * cached per connection; each request only parses this one-line call.
  */
 export async function findSessionByAccessHash(
   ex: Executor,
@@ -208,22 +210,7 @@ export async function findSessionByAccessHash(
 ): Promise<AuthenticatedSessionRow | undefined> {
   const [row] = await query<AuthenticatedSessionRow & Record<string, unknown>>(
     ex,
-    sql`select s.id as session_id, s.user_id, s.access_expires_at, s.expires_at, s.last_seen_at, s.revoked_at,
-               u.username, u.status, u.must_change_password, u.password_changed_at,
-               (select coalesce(json_agg(json_build_object(
-                          'role', ra.role, 'jurisdictionId', ra.jurisdiction_id, 'jurisdictionPath', j.path)
-                        order by ra.role, ra.jurisdiction_id), '[]'::json)
-                  from role_assignments ra join jurisdictions j on j.id = ra.jurisdiction_id
-                 where ra.user_id = s.user_id) as assignments,
-               (select coalesce(json_agg(json_build_object(
-                          'id', g.id, 'taskRef', g.task_ref, 'jurisdictionId', g.jurisdiction_id, 'jurisdictionPath', j.path,
-                          'actions', g.actions, 'startsAt', g.starts_at, 'endsAt', g.ends_at)
-                        order by g.starts_at, g.id), '[]'::json)
-                  from task_grants g join jurisdictions j on j.id = g.jurisdiction_id
-                 where g.user_id = s.user_id and g.revoked_at is null
-                   and g.starts_at <= ${ts(now)} and g.ends_at > ${ts(now)}) as grants
-          from sessions s join users u on u.id = s.user_id
-         where s.access_token_hash = ${accessTokenHash}`,
+    sql`select * from auth_session_lookup(${accessTokenHash}, ${ts(now)})`,
   );
   return row && withDates(row, SESSION_DATES);
 }

@@ -424,7 +424,7 @@ describe('own sessions', () => {
         headers: { authorization: `Bearer ${tokens.accessToken}` },
       });
       expect(res.statusCode, id).toBe(400);
-      expect(res.json().error.code).toBe('VALIDATION_FAILED');
+      expect(res.json().error.code).toBe('INVALID_ID');
     }
   });
 });
