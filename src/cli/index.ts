@@ -6,6 +6,7 @@ import { registerMigrate } from './commands/migrate.ts';
 import { registerUsers } from './commands/users.ts';
 import { registerAudit } from './commands/audit.ts';
 import { registerDemo } from './commands/demo.ts';
+import { registerGeo } from './commands/geo.ts';
 
 const program = new Command();
 program.name('jingwu').description('Jingwu (警务) integrated police operations platform').showHelpAfterError();
@@ -14,6 +15,7 @@ registerMigrate(program);
 registerUsers(program);
 registerAudit(program);
 registerDemo(program);
+registerGeo(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof ConfigError) {
