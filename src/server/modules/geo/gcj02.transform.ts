@@ -4,7 +4,7 @@
  * fixed-point iteration to below 1e-9°. Outside China (the usual rough box) points are returned unchanged.
  */
 const A = 6378245.0;
-const EE = 0.00669342162296594323;
+const EE = 0.006693421622965943; // the published 0.00669342162296594323, as a double
 
 /** True when the point lies outside the box where GCJ-02 applies. */
 export function outOfChina(lon: number, lat: number): boolean {
