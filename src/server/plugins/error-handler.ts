@@ -24,6 +24,14 @@ function fromValidation(err: FastifyError): AppError {
     });
   }
   const first = issues[0];
+  if (where === 'params') {
+    const param = first ? first.instancePath.replace(/^\//, '') : '';
+    return new AppError('INVALID_ID', `The ${param || 'id'} in the path is not well-formed.`, {
+      in: 'params',
+      field: param,
+      issues: issues.map((i) => ({ path: i.instancePath, keyword: i.keyword, message: i.message })),
+    });
+  }
   const path = first ? first.instancePath.replace(/^\//, '').replace(/\//g, '.') : '';
   return new AppError(
     'VALIDATION_FAILED',
