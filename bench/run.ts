@@ -1,0 +1,45 @@
+/**
+ * `npm run bench -- <name> [--key value …]`: runs one benchmark and prints its result as one JSON line.
+ * Figures are only comparable within one run on one machine; ratios are the point.
+ */
+import os from 'node:os';
+
+type Bench = (args: Record<string, string>) => Promise<Record<string, unknown>>;
+
+const BENCHES: Record<string, () => Promise<Bench>> = {
+  core: async () => (await import('./core.bench.ts')).runCoreBench,
+};
+
+function parseArgs(argv: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a.startsWith('--')) {
+      const next = argv[i + 1];
+      if (next !== undefined && !next.startsWith('--')) {
+        out[a.slice(2)] = next;
+        i++;
+      } else out[a.slice(2)] = 'true';
+    }
+  }
+  return out;
+}
+
+const [name, ...rest] = process.argv.slice(2);
+const load = name ? BENCHES[name] : undefined;
+if (!load) {
+  process.stderr.write(`usage: npm run bench -- <${Object.keys(BENCHES).join('|')}> [--key value …]\n`);
+  process.exit(2);
+}
+const started = Date.now();
+const result = await (await load())(parseArgs(rest));
+const machine = {
+  cpus: os.cpus().length,
+  cpuModel: os.cpus()[0]?.model,
+  memGiB: Math.round(os.totalmem() / 2 ** 30),
+  node: process.version,
+};
+process.stdout.write(
+  `${JSON.stringify({ bench: name, ...result, seconds: (Date.now() - started) / 1000, machine })}\n`,
+);
+process.exit(0);
