@@ -8,6 +8,14 @@ type Bench = (args: Record<string, string>) => Promise<Record<string, unknown>>;
 
 const BENCHES: Record<string, () => Promise<Bench>> = {
   core: async () => (await import('./core.bench.ts')).runCoreBench,
+  geo: async () => {
+    const { benchGeo } = await import('./geo.bench.ts');
+    return (args) =>
+      benchGeo({
+        searches: args.searches ? Number(args.searches) : undefined,
+        skipProvince: args['skip-province'] === 'true',
+      });
+  },
 };
 
 function parseArgs(argv: string[]): Record<string, string> {
