@@ -142,7 +142,7 @@ export class AuditSequencer {
             const [pid] = await query<{ pid: number }>(conn.db, sql`select pg_backend_pid() as pid`);
             this.leaderPid = pid?.pid;
             this.leaderConn = conn;
-            this.log.info({ pid: this.leaderPid }, 'audit sequencer: this instance now sequences the audit log');
+            this.log.info({ backendPid: this.leaderPid }, 'audit sequencer: this instance now sequences the audit log');
             try {
               for (;;) {
                 await this.drain(conn.db);
