@@ -8,6 +8,8 @@ import { verifyConsistency, verifyInclusion } from './audit.merkle.ts';
 let t: TestApp;
 let auditorToken: string;
 let officerToken: string;
+/** Size of an early checkpoint, signed before the nine test entries were appended. */
+let earlySize: number;
 
 const unhex = (s: string): Buffer => Buffer.from(s, 'hex');
 
@@ -28,6 +30,10 @@ beforeAll(async () => {
   const officer = await insertUser(t.database.db, { roles: [{ role: 'patrol_officer', jurisdictionId: '440103001' }] });
   auditorToken = await tokenFor(auditor.username, auditor.password);
   officerToken = await tokenFor(officer.username, officer.password);
+  // Sign a checkpoint now, so one exists strictly before the latest whatever the sequencer's timing.
+  await t.app.auditLog.sequencer.sequenceNow();
+  earlySize = parseExportedCheckpoint((await get('/api/audit/checkpoints/latest', auditorToken)).body).checkpoint
+    .treeSize;
   for (let i = 0; i < 9; i++) {
     await recordAudit(systemContext(t.database.db, t.app.auditSink), {
       action: 'test.route',
@@ -93,13 +99,15 @@ describe('audit routes', () => {
     expect(inc.rootHash).toBe(cp.rootHash.toString('hex'));
     expect(verifyInclusion(unhex(inc.leafHash), 4, cp.treeSize, inc.proof.map(unhex), cp.rootHash)).toBe(true);
 
-    const first = (await get('/api/audit/checkpoints/1', auditorToken)).json() as { rootHash: string };
-    const con = (await get('/api/audit/proofs/consistency?from=1', auditorToken)).json() as {
+    const first = (await get(`/api/audit/checkpoints/${earlySize}`, auditorToken)).json() as { rootHash: string };
+    const con = (await get(`/api/audit/proofs/consistency?from=${earlySize}`, auditorToken)).json() as {
       toSize: number;
       proof: string[];
     };
     expect(con.toSize).toBe(cp.treeSize);
-    expect(verifyConsistency(1, cp.treeSize, unhex(first.rootHash), cp.rootHash, con.proof.map(unhex))).toBe(true);
+    expect(verifyConsistency(earlySize, cp.treeSize, unhex(first.rootHash), cp.rootHash, con.proof.map(unhex))).toBe(
+      true,
+    );
   });
 
   it('lists entry metadata only, paged, never the payload', async () => {
