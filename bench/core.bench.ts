@@ -13,16 +13,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawnApp } from '../test/helpers/spawn-app.ts';
+import { createServerDatabase, dropServerDatabase } from '../test/helpers/pg-server.ts';
 import { DEMO_PASSWORD } from '../src/demo/demo-accounts.ts';
 import { load, startScript } from './http.ts';
 
-async function throughputRatio(seconds: number, connections: number): Promise<Record<string, unknown>> {
-  const hello = await startScript(fileURLToPath(new URL('./fixtures/hello.ts', import.meta.url)));
-  const baseline = await load(`${hello.url}/hello`, { seconds, connections });
-  hello.stop();
-
+/** Throughput of the authenticated read on one database, against the same run's hello-world. */
+async function authenticatedRead(
+  env: Record<string, string>,
+  seconds: number,
+  connections: number,
+  baselineRps: number,
+): Promise<Record<string, unknown>> {
   const dataDir = mkdtempSync(join(tmpdir(), 'jingwu-bench-'));
-  const app = await spawnApp({ DATA_DIR: dataDir, DEMO_SEED: 'true', LOG_LEVEL: 'warn' });
+  const app = await spawnApp({ DATA_DIR: dataDir, DEMO_SEED: 'true', LOG_LEVEL: 'warn', ...env });
   try {
     const login = await fetch(`${app.url}/api/auth/login`, {
       method: 'POST',
@@ -36,16 +39,36 @@ async function throughputRatio(seconds: number, connections: number): Promise<Re
     const probe = await fetch(target, { headers });
     if (!probe.ok) throw new Error(`probe of ${target} failed: ${probe.status} ${await probe.text()}`);
     const endpoint = await load(target, { seconds, connections, headers });
-    return {
-      helloWorld: baseline,
-      authenticatedRead: { path: 'GET /api/users/{id}', ...endpoint },
-      ratio: Math.round((endpoint.requestsPerSec / baseline.requestsPerSec) * 1000) / 1000,
-      ratioTarget: 0.25,
-    };
+    return { ...endpoint, ratio: Math.round((endpoint.requestsPerSec / baselineRps) * 1000) / 1000 };
   } finally {
     await app.kill('SIGTERM');
     rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+async function throughputRatio(
+  seconds: number,
+  connections: number,
+  pgUrl: string | undefined,
+): Promise<Record<string, unknown>> {
+  const hello = await startScript(fileURLToPath(new URL('./fixtures/hello.ts', import.meta.url)));
+  const baseline = await load(`${hello.url}/hello`, { seconds, connections });
+  hello.stop();
+  const out: Record<string, unknown> = {
+    path: 'GET /api/users/{id}',
+    ratioTarget: 0.25,
+    helloWorld: baseline,
+    pglite: await authenticatedRead({}, seconds, connections, baseline.requestsPerSec),
+  };
+  if (pgUrl) {
+    const db = await createServerDatabase(pgUrl);
+    try {
+      out.postgres = await authenticatedRead({ DATABASE_URL: db.url }, seconds, connections, baseline.requestsPerSec);
+    } finally {
+      await dropServerDatabase(pgUrl, db.name);
+    }
+  } else out.postgres = 'skipped: no PostgreSQL URL (--pg)';
+  return out;
 }
 
 export async function runCoreBench(args: Record<string, string>): Promise<Record<string, unknown>> {
@@ -54,7 +77,7 @@ export async function runCoreBench(args: Record<string, string>): Promise<Record
   const skip = new Set((args.skip ?? '').split(',').filter(Boolean));
   const pgUrl = args.pg ?? process.env.JW_TEST_PG_URL;
   const out: Record<string, unknown> = {};
-  if (!skip.has('a')) out.a = await throughputRatio(seconds, connections);
+  if (!skip.has('a')) out.a = await throughputRatio(seconds, connections, pgUrl);
   if (!skip.has('b') || !skip.has('c')) {
     const { benchAudit } = await import('./audit.bench.ts');
     Object.assign(out, await benchAudit({ pgUrl, skipAppends: skip.has('b'), skipProofs: skip.has('c') }));

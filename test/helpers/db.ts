@@ -2,42 +2,18 @@
  * A fresh, migrated database per test file: embedded PGlite loaded from the template made in global setup,
  * or — with JW_TEST_DB=postgres — a new database on the PostgreSQL server, dropped afterwards.
  */
-import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import pg from 'pg';
 import { inject } from 'vitest';
 import { openDatabase, type Database } from '../../src/server/db/client.ts';
 import { migrate } from '../../src/server/db/migrate.ts';
 import { dbTarget, pgAdminUrl } from './env.ts';
+import { createServerDatabase, dropServerDatabase } from './pg-server.ts';
+
+export { createServerDatabase, dropServerDatabase };
 
 export interface TestDatabase extends Database {
   /** postgres:// URL of this database (PostgreSQL only), for child processes such as a second app instance. */
   url?: string;
-}
-
-/** Creates an empty database on the server and returns its URL (caller drops it with dropServerDatabase). */
-export async function createServerDatabase(adminUrl: string): Promise<{ url: string; name: string }> {
-  const name = `jw_test_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  try {
-    await admin.query(`create database ${name}`);
-  } finally {
-    await admin.end();
-  }
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), name };
-}
-
-export async function dropServerDatabase(adminUrl: string, name: string): Promise<void> {
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  try {
-    await admin.query(`drop database if exists ${name} with (force)`);
-  } finally {
-    await admin.end();
-  }
 }
 
 /** Opens a fresh migrated database of the configured target. */
