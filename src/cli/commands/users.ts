@@ -5,11 +5,8 @@
 import { Option, type Command } from 'commander';
 import { ROLES, type RoleCode } from '../../contracts/roles.ts';
 import { createUserAsOperator, listAllUsers } from '../../server/modules/users/user.service.ts';
-import { loadConfig } from '../../server/config.ts';
-import { systemContext, type RequestContext } from '../../server/context.ts';
-import { buildApp } from '../../server/app.ts';
 import { AppError } from '../../server/errors.ts';
-import { migrateConfiguredDatabase, openConfiguredDatabase } from '../../server/server.ts';
+import { withCliContext } from '../cli-context.ts';
 import { authSettings } from '../../server/modules/auth/auth.settings.ts';
 import { resetPassword } from '../../server/modules/auth/password.service.ts';
 
@@ -19,31 +16,6 @@ export function registerUsers(program: Command): void {
   registerResetPassword(users);
   registerCreate(users);
   registerList(users);
-}
-
-/**
- * Runs `fn` with a system context on the configured (migrated) database. The app is built so writes go
- * through the real audit sink, exactly as they would through the API; it never listens.
- */
-async function withCliContext<T>(fn: (ctx: RequestContext, config: ReturnType<typeof loadConfig>) => Promise<T>) {
-  const config = loadConfig();
-  const database = await openConfiguredDatabase(config);
-  try {
-    await migrateConfiguredDatabase(config, database);
-    const app = await buildApp({ config, database, logger: false });
-    await app.ready();
-    try {
-      const ctx = systemContext(database.db, app.auditSink, {
-        requestId: `cli-${Date.now().toString(36)}`,
-        userAgent: 'jingwu-cli',
-      });
-      return await fn(ctx, config);
-    } finally {
-      await app.close();
-    }
-  } finally {
-    await database.close();
-  }
 }
 
 /** Prints an expected failure (unknown user, …) without a stack trace and sets exit code 1. */
