@@ -421,3 +421,11 @@ export async function whoAmI(ctx: RequestContext, settings: AuthSettings): Promi
     grants: actor.grants,
   };
 }
+
+/**
+ * Ends every live session of a user (an administrator disabled the account), in the caller's transaction.
+ * The auth hook already refuses disabled accounts; revoking also makes the sessions show as ended.
+ */
+export async function endAllSessionsOf(ctx: RequestContext, userId: string): Promise<number> {
+  return repo.revokeUserSessions(ctx.db, userId, { now: ctx.now(), reason: 'admin' });
+}

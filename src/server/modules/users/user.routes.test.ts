@@ -285,3 +285,24 @@ describe('jurisdiction routes', () => {
     expect(res.json()).toMatchObject({ moved: 1, jurisdiction: { path: '/44/4401/440103/440104002/' } });
   });
 });
+
+describe('POST /api/users/{id}/disable', () => {
+  it("ends the account's live sessions at once", async () => {
+    const victim = await insertUser(t.database.db, {
+      roles: [{ role: 'patrol_officer', jurisdictionId: '440103001' }],
+    });
+    const victimToken = await login(victim);
+    expect(
+      (await t.app.inject({ url: '/api/auth/me', headers: { authorization: `Bearer ${victimToken}` } })).statusCode,
+    ).toBe(200);
+    const res = await call('sysadmin', 'POST', `/api/users/${victim.id}/disable`);
+    expect(res.statusCode, res.body).toBe(200);
+    const live = await query<{ n: string }>(
+      t.database.db,
+      sql`select count(*) as n from sessions where user_id = ${victim.id} and revoked_at is null`,
+    );
+    expect(Number(live[0]!.n)).toBe(0);
+    const after = await t.app.inject({ url: '/api/auth/me', headers: { authorization: `Bearer ${victimToken}` } });
+    expect(after.json().error.code).toBe('SESSION_EXPIRED');
+  });
+});

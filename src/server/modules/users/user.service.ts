@@ -33,6 +33,7 @@ import {
 } from './user.repository.ts';
 import { userResource } from './user.presenter.ts';
 import type { TaskGrantView } from './user.schemas.ts';
+import { endAllSessionsOf } from '../auth/auth.service.ts';
 
 /** Longest a task grant may run; longer loans are re-granted deliberately. */
 export const MAX_GRANT_DAYS = 31;
@@ -326,12 +327,14 @@ export async function setStatus(ctx: RequestContext, id: string, status: 'active
     authorize(tx, 'user.disable', userResource(u));
     const changed = await setUserStatus(tx.db, id, status);
     if (changed) {
+      const sessionsEnded = status === 'disabled' ? await endAllSessionsOf(tx, id) : 0;
       await recordAudit(tx, {
         action: status === 'disabled' ? 'user.disable' : 'user.enable',
         resourceType: 'user',
         resourceId: id,
         outcome: 'success',
         jurisdictionId: u.homeJurisdictionId,
+        payload: { sessionsEnded },
       });
     }
     return (await findUserById(tx.db, id))!;
