@@ -52,8 +52,10 @@ export interface CityAddress {
   province: string;
   city: string;
   district: string;
-  /** Street name and door number, e.g. 江滨路 128 号. */
+  /** Street name and door number, e.g. 江滨路128号. */
   street: string;
+  /** The street name alone, e.g. 江滨路 (optional: derived from `street` when absent). */
+  roadName?: string;
   doorNumber: number;
   community: string;
   /** Building (楼/栋) label, e.g. 3栋. */

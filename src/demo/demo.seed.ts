@@ -1,124 +1,32 @@
 /**
- * Demo seed for a newcomer's first start: the fictional province 东川省 (code 91, unused by GB/T 2260) with
- * 江州市, its districts, stations, communities and grids (rectangular boundaries nested inside one another),
- * and one account per role. Deterministic: the same tree and accounts every time.
- *
- * The full generated city (roads, residents, incidents) replaces the tree part in issue #3.
+ * Demo seed for a newcomer's first start: the generated city (`generateCity`: 东川省 code 91, 江州市 with its
+ * districts, stations, communities, grids, roads, river, addresses…) and one account per role, scoped to real
+ * generated jurisdictions (the first district, station, community and grid). Deterministic for a seed.
  */
 import { sql } from 'drizzle-orm';
-import type { JurisdictionLevel } from '../contracts/roles.ts';
+import type { CityScale } from './city.model.ts';
 import { query, type Executor } from '../server/db/client.ts';
-import { recordAudit, transaction, type RequestContext } from '../server/context.ts';
+import type { RequestContext } from '../server/context.ts';
 import { hashPassword } from '../server/modules/auth/password.hasher.ts';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from './demo-accounts.ts';
+import { generateCity } from './city.generate.ts';
+import { insertMany, writeCity } from './city.writer.ts';
 
-type BBox = [west: number, south: number, east: number, north: number];
-
-export interface DemoJurisdiction {
-  id: string;
-  parentId: string | null;
-  level: JurisdictionLevel;
-  name: string;
-  path: string;
-  bbox: BBox;
-}
-
-const COUNTIES = ['江南区', '江北区', '青山县'];
-const STATION_NAMES = ['东门', '西湖', '南山', '北塔', '临江', '白沙'];
-const COMMUNITY_SUFFIX = ['花园社区', '新村社区'];
-
-function split(b: BBox, parts: number, i: number, vertical: boolean): BBox {
-  const [w, s, e, n] = b;
-  if (vertical) {
-    const h = (n - s) / parts;
-    return [w, s + i * h, e, s + (i + 1) * h];
-  }
-  const wd = (e - w) / parts;
-  return [w + i * wd, s, w + (i + 1) * wd, n];
-}
-
-/** Builds the demo jurisdiction tree (parents before children). */
-export function demoJurisdictions(): DemoJurisdiction[] {
-  const out: DemoJurisdiction[] = [];
-  const add = (j: Omit<DemoJurisdiction, 'path'>): DemoJurisdiction => {
-    const parent = out.find((p) => p.id === j.parentId);
-    const full = { ...j, path: `${parent ? parent.path : '/'}${j.id}/` };
-    out.push(full);
-    return full;
-  };
-  const province = add({
-    id: '91',
-    parentId: null,
-    level: 'province',
-    name: '东川省',
-    bbox: [112.8, 22.6, 113.9, 23.6],
-  });
-  const city = add({
-    id: '9101',
-    parentId: province.id,
-    level: 'city',
-    name: '江州市',
-    bbox: [113.2, 23.0, 113.5, 23.24],
-  });
-  COUNTIES.forEach((name, ci) => {
-    const county = add({
-      id: `9101${String(ci + 2).padStart(2, '0')}`,
-      parentId: city.id,
-      level: 'county',
-      name,
-      bbox: split(city.bbox, COUNTIES.length, ci, false),
-    });
-    for (let si = 0; si < 2; si++) {
-      const station = add({
-        id: `${county.id}${String(si + 1).padStart(3, '0')}`,
-        parentId: county.id,
-        level: 'station',
-        name: `${STATION_NAMES[ci * 2 + si]}派出所`,
-        bbox: split(county.bbox, 2, si, true),
-      });
-      for (let mi = 0; mi < 2; mi++) {
-        const community = add({
-          id: `${station.id}${String(mi + 1).padStart(3, '0')}`,
-          parentId: station.id,
-          level: 'community',
-          name: `${STATION_NAMES[ci * 2 + si]}${COMMUNITY_SUFFIX[mi]}`,
-          bbox: split(station.bbox, 2, mi, false),
-        });
-        for (let gi = 0; gi < 2; gi++) {
-          add({
-            id: `${community.id}${String(gi + 1).padStart(3, '0')}`,
-            parentId: community.id,
-            level: 'grid',
-            name: `${community.name}第${gi + 1}网格`,
-            bbox: split(community.bbox, 2, gi, true),
-          });
-        }
-      }
-    }
-  });
-  return out;
-}
-
-function polygon([w, s, e, n]: BBox): object {
-  const r = (x: number) => Math.round(x * 1e6) / 1e6;
-  return {
-    type: 'Polygon',
-    coordinates: [
-      [
-        [r(w), r(s)],
-        [r(e), r(s)],
-        [r(e), r(n)],
-        [r(w), r(n)],
-        [r(w), r(s)],
-      ],
-    ],
-  };
+/** Options of seedDemo: the city's scale and random seed (defaults: city, 110). */
+export interface DemoSeedOptions {
+  scale?: CityScale;
+  seed?: number;
 }
 
 export interface DemoSeedResult {
   seeded: boolean;
   jurisdictions: number;
   users: number;
+  /** Rows written per table (empty when nothing was seeded). */
+  counts: Record<string, number>;
+  /** Milliseconds spent generating and writing (0 when nothing was seeded). */
+  generateMs: number;
+  writeMs: number;
 }
 
 /** True when the demo province already exists. */
@@ -127,37 +35,48 @@ export async function isDemoSeeded(db: Executor): Promise<boolean> {
   return (rows[0]?.n ?? 0) > 0;
 }
 
-/** Seeds the demo tree and accounts once; does nothing when they exist. */
-export async function seedDemo(ctx: RequestContext): Promise<DemoSeedResult> {
-  if (await isDemoSeeded(ctx.db)) return { seeded: false, jurisdictions: 0, users: 0 };
-  const tree = demoJurisdictions();
+/** Seeds the generated city and the demo accounts once; does nothing when the demo province exists. */
+export async function seedDemo(ctx: RequestContext, options: DemoSeedOptions = {}): Promise<DemoSeedResult> {
+  const none = { seeded: false, jurisdictions: 0, users: 0, counts: {}, generateMs: 0, writeMs: 0 };
+  if (await isDemoSeeded(ctx.db)) return none;
+  const t0 = performance.now();
+  const city = generateCity({ scale: options.scale ?? 'city', seed: options.seed ?? 110 });
+  const t1 = performance.now();
+  // argon2 is deliberately slow: hash once, outside the transaction.
   const hash = await hashPassword(DEMO_PASSWORD);
-  return transaction(ctx, async (tx) => {
-    for (const j of tree) {
-      await tx.db.execute(
-        sql`insert into jurisdictions (id, parent_id, level, name, path, boundary)
-            values (${j.id}, ${j.parentId}, ${j.level}, ${j.name}, ${j.path}, ${JSON.stringify(polygon(j.bbox))}::jsonb)`,
-      );
-    }
-    const firstOf = (level: DemoJurisdiction['level']) => tree.find((j) => j.level === level)!.id;
-    for (const a of DEMO_ACCOUNTS) {
-      const jurisdictionId = firstOf(a.jurisdiction);
-      const [user] = await query<{ id: string }>(
-        tx.db,
-        sql`insert into users (username, display_name, home_jurisdiction_id, password_hash)
-            values (${a.username}, ${a.displayName}, ${jurisdictionId}, ${hash}) returning id`,
-      );
-      await tx.db.execute(
-        sql`insert into role_assignments (user_id, role, jurisdiction_id) values (${user!.id}, ${a.role}, ${jurisdictionId})`,
-      );
-    }
-    await recordAudit(tx, {
-      action: 'demo.seed',
-      resourceType: 'demo',
-      resourceId: null,
-      outcome: 'success',
-      payload: { jurisdictions: tree.length, users: DEMO_ACCOUNTS.length },
-    });
-    return { seeded: true, jurisdictions: tree.length, users: DEMO_ACCOUNTS.length };
-  });
+  const levels = city.geography.jurisdictions;
+  const firstOf = (level: (typeof DEMO_ACCOUNTS)[number]['jurisdiction']): string => {
+    if (level === 'province' || level === 'city') return levels.find((j) => j.level === level)!.id;
+    // The first grid's ancestors, so that every scoped account sees the same corner of the city.
+    const grid = levels.find((j) => j.level === 'grid')!;
+    const depth = { county: 6, station: 9, community: 12, grid: 15 }[level];
+    return grid.id.slice(0, depth);
+  };
+  const writeAccounts = async (tx: RequestContext): Promise<Record<string, number>> => {
+    const users = await query<{ id: string; username: string }>(
+      tx.db,
+      sql`insert into users (username, display_name, home_jurisdiction_id, password_hash) values ${sql.join(
+        DEMO_ACCOUNTS.map((a) => sql`(${a.username}, ${a.displayName}, ${firstOf(a.jurisdiction)}, ${hash})`),
+        sql`, `,
+      )} returning id, username`,
+    );
+    const idOf = new Map(users.map((u) => [u.username, u.id]));
+    await insertMany(
+      tx.db,
+      sql`insert into role_assignments (user_id, role, jurisdiction_id)`,
+      DEMO_ACCOUNTS,
+      (a) => sql`(${idOf.get(a.username)!}, ${a.role}, ${firstOf(a.jurisdiction)})`,
+    );
+    return { users: users.length };
+  };
+  const counts = await writeCity(ctx, city.geography, city.population, { also: [writeAccounts] });
+  const t2 = performance.now();
+  return {
+    seeded: true,
+    jurisdictions: counts.jurisdictions ?? 0,
+    users: counts.users ?? 0,
+    counts,
+    generateMs: Math.round(t1 - t0),
+    writeMs: Math.round(t2 - t1),
+  };
 }

@@ -6,7 +6,7 @@ import { migrate } from './db/migrate.ts';
 import { buildApp } from './app.ts';
 import { currentRole, restrictAuditPrivileges } from './modules/audit/audit.privileges.ts';
 import { systemContext } from './context.ts';
-import { seedDemo } from '../demo/demo.seed.ts';
+import { seedDemo, type DemoSeedResult } from '../demo/demo.seed.ts';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -14,6 +14,8 @@ export interface RunningServer {
   url: string;
   /** True when this start created the demo data. */
   demoSeeded: boolean;
+  /** What the demo seed did (counts, time), when DEMO_SEED is on. */
+  demoSeed?: DemoSeedResult;
   close(): Promise<void>;
 }
 
@@ -46,9 +48,10 @@ export async function startServer(config: Config): Promise<RunningServer> {
   await migrateConfiguredDatabase(config, database);
   const app = await buildApp({ config, database });
   await app.ready();
-  const demoSeeded = config.demo.seedOnStart
-    ? (await seedDemo(systemContext(database.db, app.auditSink))).seeded
-    : false;
+  const demoSeed = config.demo.seedOnStart
+    ? await seedDemo(systemContext(database.db, app.auditSink), { scale: config.demo.scale, seed: config.demo.seed })
+    : undefined;
+  const demoSeeded = demoSeed?.seeded ?? false;
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -59,6 +62,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     database,
     url: `http://${shownHost}:${port}`,
     demoSeeded,
+    demoSeed,
     close() {
       closing ??= (async () => {
         await app.close();

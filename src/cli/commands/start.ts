@@ -17,6 +17,12 @@ export function registerStart(program: Command): void {
         `  API docs: ${server.url}/api/docs`,
         `  Database: ${server.database.kind === 'pglite' ? `embedded (${config.dataDir})` : 'PostgreSQL server'}`,
         '',
+        ...(server.demoSeed?.seeded
+          ? [
+              `  Demo city seeded (scale ${config.demo.scale}, seed ${config.demo.seed}) in ${((server.demoSeed.generateMs + server.demoSeed.writeMs) / 1000).toFixed(1)} s: ${server.demoSeed.counts.addresses ?? 0} addresses, ${server.demoSeed.counts.roads ?? 0} roads, ${server.demoSeed.jurisdictions} jurisdictions.`,
+              '',
+            ]
+          : []),
         ...(config.demo.seedOnStart ? [...demoLoginLines(), ''] : []),
       ];
       process.stdout.write(lines.join('\n') + '\n');
