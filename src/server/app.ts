@@ -13,6 +13,7 @@ import { installErrorHandler } from './plugins/error-handler.ts';
 import { requestContextPlugin } from './plugins/request-context.ts';
 import { openapiPlugin } from './plugins/openapi.ts';
 import { webPlugin } from './plugins/web.ts';
+import { realtimePlugin } from './plugins/realtime.ts';
 import { systemRoutes } from './modules/system/system.routes.ts';
 import { auditModule } from './modules/audit/index.ts';
 import { authModule } from './modules/auth/index.ts';
@@ -67,6 +68,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(authModule);
   await app.register(jurisdictionsModule);
   await app.register(usersModule);
+  await app.register(realtimePlugin);
   await app.register(systemRoutes);
   await app.register(webPlugin);
   return app;
