@@ -9,7 +9,7 @@ import { recordAudit, transaction, type RequestContext } from '../server/context
 import type { Executor } from '../server/db/client.ts';
 import { ROAD_CLASSES, serializeGraph } from '../server/modules/geo/index.ts';
 import type { CityGeography, CityJurisdiction } from './city.model.ts';
-import { formatAddress, normalizeAddressText } from './geography/geography.address.ts';
+import { formatAddress, normalizeAddressText } from '../server/modules/geo/address.text.ts';
 import { buildRoadGraph } from './geography/geography.graph.ts';
 
 /** Name of the demo city's graph in `road_graphs`. */

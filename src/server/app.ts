@@ -19,6 +19,7 @@ import { auditModule } from './modules/audit/index.ts';
 import { authModule } from './modules/auth/index.ts';
 import { jurisdictionsModule } from './modules/jurisdictions/index.ts';
 import { usersModule } from './modules/users/index.ts';
+import { geoModule } from './modules/geo/geo.module.ts';
 
 export interface BuildAppOptions {
   config: Config;
@@ -68,6 +69,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(authModule);
   await app.register(jurisdictionsModule);
   await app.register(usersModule);
+  await app.register(geoModule);
   await app.register(realtimePlugin);
   await app.register(systemRoutes);
   await app.register(webPlugin);

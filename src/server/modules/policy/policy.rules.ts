@@ -28,6 +28,8 @@ export const ACTIONS = [
   // Jurisdictions
   'jurisdiction.read',
   'jurisdiction.manage',
+  // Geography: base map layers, point resolution, geocoding, routes and ETAs (every staff role)
+  'geo.read',
   // Audit (read-only by design: there is no audit.update / audit.delete / audit.disable)
   'audit.read',
   'audit.checkpoint',
@@ -69,6 +71,7 @@ export function readSensitiveAction(type: string, grade: Exclude<SensitivityGrad
 export const ROLE_ACTIONS: Record<RoleCode, readonly Action[]> = {
   provincial_commander: [
     'jurisdiction.read',
+    'geo.read',
     'user.read',
     'incident.read',
     'deployment.read',
@@ -80,6 +83,7 @@ export const ROLE_ACTIONS: Record<RoleCode, readonly Action[]> = {
   ],
   city_dispatcher: [
     'jurisdiction.read',
+    'geo.read',
     'user.read',
     'incident.read',
     'incident.create',
@@ -92,6 +96,7 @@ export const ROLE_ACTIONS: Record<RoleCode, readonly Action[]> = {
   ],
   duty_leader: [
     'jurisdiction.read',
+    'geo.read',
     'user.read',
     'incident.read',
     'incident.dispatch',
@@ -105,6 +110,7 @@ export const ROLE_ACTIONS: Record<RoleCode, readonly Action[]> = {
   ],
   county_duty_officer: [
     'jurisdiction.read',
+    'geo.read',
     'user.read',
     'incident.read',
     'incident.create',
@@ -118,6 +124,7 @@ export const ROLE_ACTIONS: Record<RoleCode, readonly Action[]> = {
   ],
   station_chief: [
     'jurisdiction.read',
+    'geo.read',
     'user.read',
     'user.read_sensitive:important',
     'incident.read',
@@ -134,6 +141,7 @@ export const ROLE_ACTIONS: Record<RoleCode, readonly Action[]> = {
   ],
   patrol_officer: [
     'jurisdiction.read',
+    'geo.read',
     'incident.read',
     'incident.update',
     'deployment.read',
@@ -143,17 +151,27 @@ export const ROLE_ACTIONS: Record<RoleCode, readonly Action[]> = {
   ],
   community_officer: [
     'jurisdiction.read',
+    'geo.read',
     'incident.read',
     'incident.create',
     'resident.read',
     'resident.read_sensitive:important',
     'resident.update',
   ],
-  grid_worker: ['jurisdiction.read', 'incident.create', 'resident.read'],
-  volunteer: ['jurisdiction.read', 'incident.create'],
-  auditor: ['jurisdiction.read', 'user.read', 'policy.read', 'audit.read', 'audit.checkpoint', 'audit.verify'],
+  grid_worker: ['jurisdiction.read', 'geo.read', 'incident.create', 'resident.read'],
+  volunteer: ['jurisdiction.read', 'geo.read', 'incident.create'],
+  auditor: [
+    'jurisdiction.read',
+    'geo.read',
+    'user.read',
+    'policy.read',
+    'audit.read',
+    'audit.checkpoint',
+    'audit.verify',
+  ],
   security_admin: [
     'jurisdiction.read',
+    'geo.read',
     'user.read',
     'user.assign_role',
     'task_grant.revoke',
@@ -162,6 +180,7 @@ export const ROLE_ACTIONS: Record<RoleCode, readonly Action[]> = {
   ],
   system_admin: [
     'jurisdiction.read',
+    'geo.read',
     'jurisdiction.manage',
     'user.read',
     'user.read_sensitive:important',

@@ -36,6 +36,7 @@ const ORACLE: Record<string, RoleCode[]> = {
   'session.revoke_any': ['security_admin'],
   'policy.read': ['auditor', 'security_admin'],
   'jurisdiction.read': [...ROLES],
+  'geo.read': [...ROLES],
   'jurisdiction.manage': ['system_admin'],
   'audit.read': ['auditor'],
   'audit.checkpoint': ['auditor'],
@@ -288,7 +289,10 @@ describe('policy: three-way separation of duties in the table', () => {
   });
   it('keeps the three separated roles’ powers disjoint apart from reading', () => {
     const powers = SEPARATED_ROLES.map(
-      (r) => new Set(ROLE_ACTIONS[r].filter((a) => !['jurisdiction.read', 'user.read', 'policy.read'].includes(a))),
+      (r) =>
+        new Set(
+          ROLE_ACTIONS[r].filter((a) => !['jurisdiction.read', 'geo.read', 'user.read', 'policy.read'].includes(a)),
+        ),
     );
     for (let i = 0; i < powers.length; i++)
       for (let j = i + 1; j < powers.length; j++)

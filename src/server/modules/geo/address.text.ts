@@ -1,8 +1,16 @@
-/** Standard address text (标准地址) and its normalised form for matching. */
-import type { CityAddress } from '../city.model.ts';
+/** Standard address text (标准地址) and its normalised form for matching (geocoding, the demo writer). */
+
+/** The parts of a standard address that make up its text. */
+interface AddressParts {
+  province: string;
+  city: string;
+  district: string;
+  street: string;
+  building: string;
+}
 
 /** The full standard address of a building: 东川省江州市江南区宏图大道721号1栋. */
-export function formatAddress(a: Pick<CityAddress, 'province' | 'city' | 'district' | 'street' | 'building'>): string {
+export function formatAddress(a: AddressParts): string {
   return `${a.province}${a.city}${a.district}${a.street}${a.building}`;
 }
 
