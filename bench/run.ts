@@ -7,6 +7,14 @@ import os from 'node:os';
 type Bench = (args: Record<string, string>) => Promise<Record<string, unknown>>;
 
 const BENCHES: Record<string, () => Promise<Bench>> = {
+  city: async () => {
+    const { benchCity } = await import('./city.bench.ts');
+    return (args) =>
+      benchCity({
+        searches: args.searches ? Number(args.searches) : undefined,
+        seed: args.seed ? Number(args.seed) : undefined,
+      });
+  },
   core: async () => (await import('./core.bench.ts')).runCoreBench,
   geo: async () => {
     const { benchGeo } = await import('./geo.bench.ts');
