@@ -38,7 +38,6 @@ export interface CategorySpec {
   subTypes: SubTypeSpec[];
 }
 
-const FLAT = Array<number>(24).fill(1);
 /** Low by day, rising through the evening, peaking around midnight. */
 const NIGHT = [9, 7, 5, 3, 2, 1.5, 1, 1, 1.2, 1.5, 1.8, 2, 2.2, 2.2, 2.2, 2.3, 2.5, 3, 4, 5, 6.5, 8, 9.5, 10];
 /** Morning and evening rush hours. */
@@ -289,5 +288,3 @@ export function incidentTypeLabel(subType: string): string | null {
 export function isNightHour(hour: number): boolean {
   return hour >= 20 || hour < 4;
 }
-
-export { FLAT as FLAT_HOURS };
