@@ -157,7 +157,7 @@ async function waitForAuditedCreates(url: string, token: string, ids: string[]):
 
 describe('crash safety on the embedded database', () => {
   const dir = mkdtempSync(join(tmpdir(), 'jingwu-crash-'));
-  const env = { DATA_DIR: dir, DEMO_SEED: 'true' };
+  const env = { DATA_DIR: dir, DEMO_SEED: 'true', DEMO_SCALE: 'small' };
   let app: SpawnedApp | undefined;
   afterAll(async () => {
     await app?.kill();
@@ -232,6 +232,7 @@ describe.skipIf(skipWithoutPostgres())('crash safety with two instances on Postg
     const env = {
       DATABASE_URL: db.url,
       DEMO_SEED: 'true',
+      DEMO_SCALE: 'small',
       AUDIT_HMAC_KEY: 'cd'.repeat(32),
       AUDIT_SIGNING_KEY: pem,
       DATA_DIR: dir,
