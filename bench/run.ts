@@ -24,6 +24,14 @@ const BENCHES: Record<string, () => Promise<Bench>> = {
         skipProvince: args['skip-province'] === 'true',
       });
   },
+  web: async () => {
+    const { benchWeb } = await import('./web.bench.ts');
+    return (args) =>
+      benchWeb({
+        runs: args.runs ? Number(args.runs) : undefined,
+        scale: args.scale as 'small' | 'city' | 'province' | undefined,
+      });
+  },
 };
 
 function parseArgs(argv: string[]): Record<string, string> {

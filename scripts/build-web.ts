@@ -10,6 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -42,6 +43,27 @@ export function webIsFresh(): boolean {
   return readFileSync(STAMP, 'utf8').trim() === webFingerprint();
 }
 
+/**
+ * Writes .br and .gz next to every text asset, so the server sends compressed bytes without compressing on
+ * each request (@fastify/static `preCompressed`).
+ */
+function precompress(dir: string): void {
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) precompress(path);
+    else if (/\.(js|mjs|css|html|svg|json)$/.test(name)) {
+      const data = readFileSync(path);
+      writeFileSync(`${path}.gz`, gzipSync(data, { level: 9 }));
+      writeFileSync(
+        `${path}.br`,
+        brotliCompressSync(data, {
+          params: { [zlib.BROTLI_PARAM_QUALITY]: 11, [zlib.BROTLI_PARAM_SIZE_HINT]: data.length },
+        }),
+      );
+    }
+  }
+}
+
 /** Builds dist/web when stale (or always with `force`); returns whether it built and how long it took. */
 export async function ensureWebBuilt(opts: { force?: boolean } = {}): Promise<{ built: boolean; ms: number }> {
   const started = performance.now();
@@ -49,6 +71,7 @@ export async function ensureWebBuilt(opts: { force?: boolean } = {}): Promise<{ 
   const fingerprint = webFingerprint();
   const { build } = await import('vite');
   await build({ configFile: join(ROOT, 'vite.config.ts'), logLevel: 'warn' });
+  precompress(WEB_OUT);
   writeFileSync(STAMP, `${fingerprint}\n`);
   return { built: true, ms: performance.now() - started };
 }

@@ -63,6 +63,8 @@ export const webPlugin = fp<WebPluginOptions>(
         root,
         prefix: '/',
         wildcard: false,
+        // scripts/build-web.ts writes .br/.gz beside each asset; clients get the smallest they accept.
+        preCompressed: true,
         setHeaders(reply, path) {
           reply.header(
             'cache-control',

@@ -1,0 +1,71 @@
+/**
+ * `npm run screenshots`: saves the console's main screens to docs/screenshots/ (login zh, console zh and en,
+ * dark + large text, help panel) from Debian Chromium against a freshly seeded demo server.
+ */
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Page } from 'playwright-core';
+import { launchChromium, signInAs, waitForMap } from './browser.ts';
+import { startDemoServer } from './live-server.ts';
+
+const OUT = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
+
+async function shot(page: Page, name: string): Promise<void> {
+  // Let fonts and the last map frame settle.
+  await page.evaluate(
+    () => (globalThis as unknown as { document: { fonts: { ready: Promise<unknown> } } }).document.fonts.ready,
+  );
+  await page.waitForTimeout(400);
+  await page.screenshot({ path: `${OUT}${name}.png` });
+  process.stdout.write(`  docs/screenshots/${name}.png\n`);
+}
+
+mkdirSync(OUT, { recursive: true });
+const server = await startDemoServer();
+process.stdout.write(`demo server ready in ${server.startSeconds.toFixed(1)} s at ${server.url}\n`);
+const browser = await launchChromium();
+try {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
+  const page = await context.newPage();
+  await page.goto(server.url);
+  await page.locator('input[name=username]').waitFor();
+  await shot(page, 'login-zh');
+
+  await signInAs(page, server.url, 'dispatcher');
+  await waitForMap(page);
+  await page.keyboard.press('l');
+  await shot(page, 'console-zh');
+
+  await page.locator('[data-testid=toggle-language]').click();
+  await page.locator('input[name=q]').fill('江');
+  await page
+    .locator('.search-results li')
+    .first()
+    .waitFor({ timeout: 10_000 })
+    .catch(() => undefined);
+  await shot(page, 'console-en');
+  await page.locator('input[name=q]').fill('');
+  await page.locator('input[name=q]').press('Escape');
+  await page.locator('[data-testid=toggle-language]').click();
+
+  // Keys, not clicks, so no button keeps a focus ring in the picture.
+  await page.evaluate(() =>
+    (
+      globalThis as unknown as { document: { activeElement: { blur?(): void } | null } }
+    ).document.activeElement?.blur?.(),
+  );
+  await page.keyboard.press('d');
+  await page.keyboard.press('t');
+  await waitForMap(page);
+  await shot(page, 'console-dark-large');
+
+  await page.keyboard.press('t');
+  await page.keyboard.press('?');
+  await page.locator('[data-testid=help-panel]').waitFor();
+  await shot(page, 'help-panel');
+  await context.close();
+} finally {
+  await browser.close();
+  await server.close();
+}
+process.exit(0);
