@@ -1,9 +1,6 @@
 /** `jingwu demo seed`: generate the demo city (geography, population) and one account per role. */
 import { InvalidArgumentError, type Command } from 'commander';
-import { loadConfig } from '../../server/config.ts';
-import { systemContext } from '../../server/context.ts';
-import { buildApp } from '../../server/app.ts';
-import { migrateConfiguredDatabase, openConfiguredDatabase } from '../../server/server.ts';
+import { withCliContext } from '../cli-context.ts';
 import { seedDemo } from '../../demo/demo.seed.ts';
 import { demoLoginLines } from '../../demo/demo-logins.ts';
 import type { CityScale } from '../../demo/city.model.ts';
@@ -36,31 +33,24 @@ export function registerDemo(program: Command): void {
       parseSeed,
     )
     .action(async (opts: { scale?: CityScale; seed?: number }) => {
-      const config = loadConfig();
-      const scale = opts.scale ?? config.demo.scale;
-      const seed = opts.seed ?? config.demo.seed;
-      const database = await openConfiguredDatabase(config);
-      try {
-        await migrateConfiguredDatabase(config, database);
-        // The app wires the audit sink (keys, sequencer); seeding goes through it like any write.
-        const app = await buildApp({ config, database, logger: false });
-        await app.ready();
-        try {
-          const result = await seedDemo(systemContext(database.db, app.auditSink), { scale, seed });
-          process.stdout.write(
-            result.seeded
-              ? `Seeded the ${scale} demo city (seed ${seed}) in ${((result.generateMs + result.writeMs) / 1000).toFixed(1)} s ` +
-                  `(generate ${result.generateMs} ms, write ${result.writeMs} ms): ` +
-                  `${Object.entries(result.counts)
-                    .map(([k, v]) => `${v} ${k}`)
-                    .join(', ')}.\n${demoLoginLines().join('\n')}\n`
-              : 'Demo data already present.\n',
-          );
-        } finally {
-          await app.close();
+      // Seeding goes through the real audit sink (keys, sequencer) like any write.
+      await withCliContext(async (ctx, config) => {
+        const scale = opts.scale ?? config.demo.scale;
+        const seed = opts.seed ?? config.demo.seed;
+        const result = await seedDemo(ctx, { scale, seed });
+        if (!result.seeded) {
+          process.stdout.write('Demo data already present.\n');
+          return;
         }
-      } finally {
-        await database.close();
-      }
+        const counts = Object.entries(result.counts)
+          .map(([k, v]) => `${v} ${k}`)
+          .join(', ');
+        const seconds = ((result.generateMs + result.writeMs) / 1000).toFixed(1);
+        process.stdout.write(
+          `Seeded the ${scale} demo city (seed ${seed}) in ${seconds} s ` +
+            `(generate ${result.generateMs} ms, write ${result.writeMs} ms): ${counts}.\n` +
+            `${demoLoginLines().join('\n')}\n`,
+        );
+      });
     });
 }
