@@ -5,6 +5,8 @@
 import type { CityGeography, CityScale } from './city.model.ts';
 import type { CityPartWriter } from './city.writer.ts';
 import { generateGeography } from './geography/geography.generator.ts';
+import { generatePopulation } from './population/population.generate.ts';
+import { writePopulation } from './population/population.writer.ts';
 
 /** Options of generateCity. */
 export interface GenerateCityOptions {
@@ -25,6 +27,9 @@ export function generateCity(options: GenerateCityOptions): GeneratedCity {
   const t0 = performance.now();
   const geography = generateGeography(options);
   const timings: Record<string, number> = { geography: Math.round(performance.now() - t0) };
-  // The population generator hooks in here: generatePopulation(geography, options) → a CityPartWriter.
-  return { geography, timings };
+  const t1 = performance.now();
+  const population = generatePopulation(geography, options);
+  timings.population = Math.round(performance.now() - t1);
+  // writeCity's own demo.seed audit entry records the population counts too.
+  return { geography, population: (tx) => writePopulation(tx, population, { audit: false }), timings };
 }

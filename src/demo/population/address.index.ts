@@ -91,8 +91,3 @@ export class AddressIndex {
 export function round6(v: number): number {
   return Math.round(v * 1e6) / 1e6;
 }
-
-/** The full standard address of a building, optionally with its room: 东川省江州市江南区江滨路 128 号 3栋1单元302室. */
-export function formatAddress(a: CityAddress, room?: string): string {
-  return `${a.province}${a.city}${a.district}${a.street}${a.building ? ` ${a.building}` : ''}${room ?? ''}`;
-}

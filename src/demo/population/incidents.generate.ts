@@ -13,7 +13,8 @@
  */
 import type { CityGeography, CityRoad, LonLat } from '../city.model.ts';
 import { createPolygonIndex } from '../../server/modules/geo/index.ts';
-import { formatAddress, type AddressIndex } from './address.index.ts';
+import { formatAddress } from '../../server/modules/geo/address.text.ts';
+import type { AddressIndex } from './address.index.ts';
 import { dayNumber, isoDate } from './identity.ts';
 import { INCIDENT_CATEGORIES, INCIDENT_TYPES, type AddressKind, type SubTypeSpec } from './incident.types.ts';
 import type { HistoricalIncident, Hotspot, IncidentCategory } from './population.model.ts';

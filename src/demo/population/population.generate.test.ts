@@ -106,20 +106,33 @@ describe('generatePopulation: households, houses and enterprises', () => {
     expect(mean).toBeLessThan(3);
   });
 
-  it('files every room of every residential building exactly once, owner fields always filled', () => {
-    const rooms = geo.addresses
-      .filter((a) => a.kind === 'residential')
-      .reduce((s, a) => s + a.units * a.floors * a.roomsPerFloor, 0);
-    expect(population.houses).toHaveLength(rooms);
-    expect(new Set(population.houses.map((h) => `${h.addressId}/${h.room}`)).size).toBe(rooms);
+  it('files each occupied room once and a realistic share of empty ones, owner fields always filled', () => {
+    const rooms = new Set<string>();
+    for (const a of geo.addresses.filter((x) => x.kind === 'residential')) {
+      for (let u = 1; u <= a.units; u++) {
+        for (let f = 1; f <= a.floors; f++) {
+          for (let r = 1; r <= a.roomsPerFloor; r++) rooms.add(`${a.id}/${u}单元${f}${String(r).padStart(2, '0')}室`);
+        }
+      }
+    }
+    const keys = population.houses.map((h) => `${h.addressId}/${h.room}`);
+    expect(new Set(keys).size).toBe(keys.length);
+    for (const k of keys) expect(rooms.has(k), k).toBe(true);
     const residentIds = new Set(population.residents.map((r) => r.id));
     const occupied = new Set(population.residents.map((r) => r.houseId));
+    const houseIds = new Set(population.houses.map((h) => h.id));
+    for (const id of occupied) expect(houseIds.has(id)).toBe(true);
+    const vacant = population.houses.filter((h) => h.usage === 'vacant').length;
+    expect(vacant / population.houses.length).toBeGreaterThan(0.08);
+    expect(vacant / population.houses.length).toBeLessThan(0.16);
     for (const h of population.houses) {
       expect(h.ownerName.length).toBeGreaterThan(1);
       expect(h.usage === 'vacant').toBe(!occupied.has(h.id));
       if (h.ownerResidentId) expect(residentIds.has(h.ownerResidentId)).toBe(true);
-      expect(h.room).toMatch(/^\d+单元\d+\d{2}室$/);
+      expect(h.address.endsWith(h.room)).toBe(true);
     }
+    expect(population.houses.some((h) => h.usage === 'rented')).toBe(true);
+    expect(population.houses.some((h) => h.ownerResidentId !== null && h.usage !== 'owner_occupied')).toBe(true);
   });
 
   it('marks a small share as key persons and elderly people living alone as persons under care', () => {

@@ -51,11 +51,23 @@ export type PopulationCounts = Record<
   number
 >;
 
+export interface WritePopulationOptions {
+  /**
+   * Append a `demo.population.write` audit entry with the counts (default true). `writeCity` passes false:
+   * its own `demo.seed` entry already records every part's counts in the same transaction.
+   */
+  audit?: boolean;
+}
+
 /**
- * Writes the population (the geography's jurisdictions must already be in the database) and appends one
- * audit entry with the row counts. Returns the counts.
+ * Writes the population (the geography's jurisdictions must already be in the database) and, unless told
+ * otherwise, appends one audit entry with the row counts. Returns the counts.
  */
-export async function writePopulation(ctx: RequestContext, population: Population): Promise<PopulationCounts> {
+export async function writePopulation(
+  ctx: RequestContext,
+  population: Population,
+  options: WritePopulationOptions = {},
+): Promise<PopulationCounts> {
   return transaction(ctx, async (tx) => {
     const ex = tx.db;
     const skills = population.officers.flatMap((o) =>
@@ -339,6 +351,7 @@ export async function writePopulation(ctx: RequestContext, population: Populatio
       enterprises: population.enterprises.length,
       incidents: population.incidents.length,
     };
+    if (options.audit === false) return counts;
     await recordAudit(tx, {
       action: 'demo.population.write',
       resourceType: 'demo_city',

@@ -1,16 +1,16 @@
 /**
  * Residents, houses and enterprises (一标三实: standard address + actual residents, houses, organisations).
  *
- * Every room of every residential building is a house (一房一档); a share of them, chosen to reach the
- * resident target, is occupied by one household of 1-5 people (couples, children, grandparents), registered
- * (户籍) or floating (流动). Owners live there, or rent it out: then the owner is another resident or someone
+ * Rooms of residential buildings are houses (一房一档): a share of them, chosen to reach the resident target,
+ * is occupied by one household of 1-5 people (couples, children, grandparents), registered (户籍) or floating
+ * (流动); a realistic share of empty rooms is filed too (VACANCY_SHARE). Owners live there, or rent it out: then the owner is another resident or someone
  * from outside the city. Commercial and industrial buildings hold enterprises (一企一档) with valid unified
  * social credit codes.
  */
 import { creditCodeCheckChar, orgCodeCheckChar } from '../../contracts/credit-code.ts';
 import type { Sex } from '../../contracts/resident-id.ts';
 import type { CityAddress, CityGeography } from '../city.model.ts';
-import { formatAddress } from './address.index.ts';
+import { formatAddress } from '../../server/modules/geo/address.text.ts';
 import { ageAt, birthDateForAge, dayNumber, isoDate, type IdentityPool } from './identity.ts';
 import { fullName, surname } from './names.ts';
 import type {
@@ -61,6 +61,12 @@ const KEY_CATEGORIES = Weighted.of<KeyCategory>([
 /** Share of adults who are key persons (重点人员). */
 const KEY_SHARE = 0.006;
 const FLOATING_SHARE = 0.25;
+/**
+ * Share of filed houses that stand empty. Only occupied rooms and this share of empty ones are filed: the
+ * geography may offer many more rooms than the resident target fills (about 1.1M rooms for 200k residents at
+ * `city`), and filing every empty one would multiply the seed time for no use.
+ */
+const VACANCY_SHARE = 0.12;
 
 interface Member {
   relation: HouseholdRelation;
@@ -149,17 +155,19 @@ export function generateSociety(
   const roomsOf = (a: CityAddress): number => Math.max(0, a.units * a.floors * a.roomsPerFloor);
   const totalRooms = residential.reduce((s, a) => s + roomsOf(a), 0);
   const households = Math.min(totalRooms, Math.round(opts.residents / MEAN_HOUSEHOLD));
-  // Choose exactly `households` occupied rooms (partial Fisher-Yates over room numbers).
-  const occupied = new Uint8Array(totalRooms);
+  // Filed vacant rooms: VACANCY_SHARE of all filed houses, or every remaining room when there are fewer.
+  const vacant = Math.min(totalRooms - households, Math.round((households * VACANCY_SHARE) / (1 - VACANCY_SHARE)));
+  // Room states: 0 not filed, 1 occupied, 2 filed vacant; drawn by a partial Fisher-Yates over room numbers.
+  const state = new Uint8Array(totalRooms);
   {
     const order = new Uint32Array(totalRooms);
     for (let i = 0; i < totalRooms; i++) order[i] = i;
-    for (let i = 0; i < households; i++) {
+    for (let i = 0; i < households + vacant; i++) {
       const j = i + rng.int(totalRooms - i);
       const t = order[i]!;
       order[i] = order[j]!;
       order[j] = t;
-      occupied[order[i]!] = 1;
+      state[order[i]!] = i < households ? 1 : 2;
     }
   }
 
@@ -172,13 +180,15 @@ export function generateSociety(
     for (let u = 1; u <= address.units; u++) {
       for (let f = 1; f <= address.floors; f++) {
         for (let r = 1; r <= address.roomsPerFloor; r++) {
+          const roomState = state[roomNo++]!;
+          if (roomState === 0) continue;
           const room = `${u}单元${f}${String(r).padStart(2, '0')}室`;
           const house: House = {
-            id: `house-${String(roomNo + 1).padStart(7, '0')}`,
+            id: `house-${String(roomNo).padStart(7, '0')}`,
             addressId: address.id,
             gridId: address.gridId,
             room,
-            address: formatAddress(address, room),
+            address: formatAddress(address) + room,
             floor: f,
             areaM2: Math.round(45 + rng.float() * 95),
             usage: 'vacant',
@@ -187,9 +197,8 @@ export function generateSociety(
             ownerIdNumber: '',
             ownerPhone: '',
           };
-          const isOccupied = occupied[roomNo++] === 1;
           let head: Resident | null = null;
-          if (isOccupied) {
+          if (roomState === 1) {
             const floating = rng.chance(FLOATING_SHARE);
             const renting = floating ? rng.chance(0.9) : rng.chance(0.2);
             house.usage = renting ? 'rented' : 'owner_occupied';
