@@ -61,7 +61,7 @@ function readRefreshToken(): string | null {
   }
 }
 
-/** When to refresh: a minute before expiry, or at 80% of a short lifetime, never sooner than in 5 s. */
+/** When to refresh: at 80% of the remaining lifetime and at least a minute before expiry, never sooner than in 5 s. */
 export function refreshDelayMs(expiresAt: number, now: number): number {
   const left = expiresAt - now;
   return Math.max(5_000, Math.min(left - 60_000, left * 0.8));
