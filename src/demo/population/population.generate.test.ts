@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { isValidCreditCodeStrict } from '../../contracts/credit-code.ts';
 import { isValidMobile } from '../../contracts/mobile-phone.ts';
 import { isValidResidentId, parseResidentId } from '../../contracts/resident-id.ts';
+import { createPolygonIndex } from '../../server/modules/geo/index.ts';
+import { generateGeography } from '../geography/geography.generator.ts';
 import { ageAt } from './identity.ts';
 import { INCIDENT_TYPES } from './incident.types.ts';
 import { fixtureGeography } from './population.fixture.ts';
@@ -227,5 +229,37 @@ describe('generatePopulation: incidents (shape)', () => {
       expect(addressById.has(i.addressId)).toBe(true);
     }
     expect(new Set(population.incidents.map((i) => i.category)).size).toBe(7);
+  });
+});
+
+describe('generatePopulation on the generated geography (small)', () => {
+  const city = generateGeography({ seed: 3, scale: 'small' });
+  const p = generatePopulation(city, { seed: 3, scale: 'small' });
+  const addresses = new Map(city.addresses.map((a) => [a.id, a]));
+
+  it('fills the generated city: residents at residential addresses, units at every station, valid identifiers', () => {
+    expect(p.residents.length).toBeGreaterThan(2_000);
+    for (const r of p.residents) {
+      expect(addresses.get(r.addressId)!.kind).toBe('residential');
+      expect(isValidResidentId(r.idNumber, { sex: r.sex, now: NOW })).toBe(true);
+    }
+    for (const s of city.stations) expect(p.units.some((u) => u.stationId === s.id)).toBe(true);
+    for (const e of p.enterprises) expect(isValidCreditCodeStrict(e.creditCode)).toBe(true);
+  });
+
+  it('puts every incident in the grid that contains its location (or its address for a point on a boundary road)', () => {
+    const grids = createPolygonIndex(
+      city.jurisdictions
+        .filter((j) => j.level === 'grid')
+        .map((j) => ({ id: j.id, geometry: { type: 'Polygon' as const, coordinates: j.boundary } })),
+    );
+    let inside = 0;
+    for (const i of p.incidents) {
+      const resolved = grids.resolve(i.location[0], i.location[1]);
+      if (resolved === i.gridId) inside++;
+      else expect(i.gridId).toBe(addresses.get(i.addressId)!.gridId);
+    }
+    // Jitter of a few metres can cross a boundary for buildings on it; nearly all resolve exactly.
+    expect(inside / p.incidents.length).toBeGreaterThan(0.95);
   });
 });
