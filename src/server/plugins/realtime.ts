@@ -230,7 +230,13 @@ export const realtimePlugin = fp(
             'subscribed topics the policy lets you see, heartbeat comments, `event: resync` when missed events ' +
             'cannot be replayed after Last-Event-ID, and `event: end` {reason} before the server closes the stream.',
           querystring: StreamQuery,
-          response: { ...errorResponses(401, 403, 429) },
+          response: {
+            200: {
+              description: 'An event stream (text/event-stream) that stays open',
+              content: { 'text/event-stream': { schema: { type: 'string' } } },
+            },
+            ...errorResponses(401, 403, 429),
+          },
         },
       },
       async (request, reply) => {
