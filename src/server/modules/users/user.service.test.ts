@@ -16,12 +16,12 @@ import {
   createUser,
   exportVisibleUsers,
   getUser,
-  isValidIdNumber,
   listVisibleUsers,
   removeRole,
   revokeTaskGrant,
   setStatus,
 } from './user.service.ts';
+import { isValidResidentId } from '../../../contracts/resident-id.ts';
 
 const ID = '11010519491231002X'; // valid GB 11643 check character
 const PERSONAL = { idNumber: ID, phone: '13812345678', address: '测试省甲市甲一区东门路1号' };
@@ -241,7 +241,7 @@ describe('users service', () => {
       await expectCode(createUser(ctx.secadmin!, base, OPTS), 'FORBIDDEN');
       await expectCode(createUser(ctx.chief!, { ...base, homeJurisdictionId: '440103001' }, OPTS), 'FORBIDDEN');
       expect(await userCount()).toBe(before);
-      expect(isValidIdNumber(ID)).toBe(true);
+      expect(isValidResidentId(ID)).toBe(true);
     });
   });
 

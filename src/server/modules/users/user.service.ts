@@ -34,6 +34,7 @@ import {
 import { userResource } from './user.presenter.ts';
 import type { TaskGrantView } from './user.schemas.ts';
 import { endAllSessionsOf } from '../auth/auth.service.ts';
+import { isValidResidentId } from '../../../contracts/resident-id.ts';
 
 /** Longest a task grant may run; longer loans are re-granted deliberately. */
 export const MAX_GRANT_DAYS = 31;
@@ -150,15 +151,6 @@ export interface CreateUserOptions {
   passwordMinLength: number;
 }
 
-const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-
-/** True when an 18-character resident ID number has a valid GB 11643 check character. */
-export function isValidIdNumber(id: string): boolean {
-  if (!/^[0-9]{17}[0-9X]$/.test(id)) return false;
-  const sum = ID_WEIGHTS.reduce((s, w, i) => s + w * Number(id[i]), 0);
-  return '10X98765432'[sum % 11] === id[17];
-}
-
 async function prepareUser(input: CreateUserInput, opts: CreateUserOptions) {
   // The HTTP schema checks these too; the CLI path arrives here unvalidated.
   if (!/^[a-z0-9][a-z0-9._-]{2,63}$/.test(input.username)) {
@@ -177,11 +169,15 @@ async function prepareUser(input: CreateUserInput, opts: CreateUserOptions) {
       field: 'displayName',
     });
   }
-  if (input.idNumber !== undefined && !isValidIdNumber(input.idNumber)) {
-    throw new AppError('VALIDATION_FAILED', 'idNumber is not a valid 18-character ID number (check character).', {
-      in: 'body',
-      field: 'idNumber',
-    });
+  if (input.idNumber !== undefined && !isValidResidentId(input.idNumber)) {
+    throw new AppError(
+      'VALIDATION_FAILED',
+      'idNumber is not a valid resident ID number (GB 11643: 18 characters, real birth date, check character).',
+      {
+        in: 'body',
+        field: 'idNumber',
+      },
+    );
   }
   let password = input.password;
   let generated: string | undefined;
