@@ -3,6 +3,8 @@
  * draws the city, language and dark mode switch, search flies to a place, live updates arrive.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { query } from '../../src/server/db/client.ts';
 import type { BrowserContext, Page } from 'playwright-core';
 import { skipWithoutChromium } from '../helpers/env.ts';
 import { signInAs, startHarness, waitForMap, type Harness } from './harness.ts';
@@ -227,15 +229,19 @@ describe.skipIf(skip)('web console in Chromium', () => {
     await page.keyboard.press('t');
   });
 
-  it('shows the live connection and draws unit positions pushed over the stream', async () => {
+  it('draws the units at their stations, then unit positions pushed over the stream', async () => {
     await expect.poll(() => page.locator('[data-testid=connection]').getAttribute('data-status')).toBe('open');
+    const rows = await query<{ n: number }>(h.t.database.db, sql`select count(*)::int as n from units`);
+    const n = rows[0]!.n;
+    expect(n).toBeGreaterThan(0);
+    await expect.poll(() => sourceSize(page, 'units'), { timeout: 10_000 }).toBe(n);
     const published = h.t.app.realtime.publish('units', {
       type: 'unit.position',
       data: { id: 'unit-1', callSign: '江州01', status: 'available', lon: 113.3, lat: 23.1 },
       audience: { action: 'unit.read', resource: { type: 'unit', jurisdictionPath: '/91/9101/' } },
     });
     expect(published.delivered).toBeGreaterThan(0);
-    await expect.poll(() => sourceSize(page, 'units'), { timeout: 10_000 }).toBe(1);
+    await expect.poll(() => sourceSize(page, 'units'), { timeout: 10_000 }).toBe(n + 1);
   });
 
   it('signs out back to the login page; the old session no longer opens the console', async () => {

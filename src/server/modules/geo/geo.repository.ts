@@ -196,3 +196,31 @@ export async function listJurisdictionFeatures(
     boundary: r.boundary,
   }));
 }
+
+/** A patrol unit on the map: where it is based and its status (live positions arrive over the stream). */
+export interface UnitMapRow extends Record<string, unknown> {
+  id: string;
+  call_sign: string;
+  type: string;
+  status: string;
+  lon: number;
+  lat: number;
+  jurisdiction_id: string;
+}
+
+/** Units whose home station satisfies `where` (a policy filter over `j.path`), optionally by call-sign prefix. */
+export async function listUnits(
+  db: Executor,
+  where: SQL,
+  opts: { callSignLike?: string; limit?: number } = {},
+): Promise<UnitMapRow[]> {
+  const like = opts.callSignLike === undefined ? sql`true` : sql`u.call_sign like ${opts.callSignLike}`;
+  const limit = opts.limit === undefined ? sql`` : sql`limit ${opts.limit}`;
+  return query<UnitMapRow>(
+    db,
+    sql`select u.id, u.call_sign, u.type, u.status, u.home_lon as lon, u.home_lat as lat, u.jurisdiction_id
+          from units u join jurisdictions j on j.id = u.jurisdiction_id
+         where ${where} and ${like}
+         order by u.call_sign ${limit}`,
+  );
+}

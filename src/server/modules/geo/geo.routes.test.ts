@@ -1,5 +1,7 @@
 /** HTTP level: geo layers, resolution, geocoding, search, routes and ETAs over a seeded small demo city. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { query } from '../../db/client.ts';
 import { systemContext } from '../../context.ts';
 import { seedDemo } from '../../../demo/demo.seed.ts';
 import { DEMO_PASSWORD } from '../../../demo/demo-accounts.ts';
@@ -116,6 +118,46 @@ describe('geo layers', () => {
     expect(own.features.every((f) => f.id.startsWith(station))).toBe(true);
     const above = (await get('chief', '/api/geo/layers/jurisdictions?level=city')).json<{ features: unknown[] }>();
     expect(above.features).toHaveLength(0);
+  });
+});
+
+describe('units layer and call-sign search', () => {
+  interface UnitFeature {
+    id: string;
+    geometry: { coordinates: [number, number] };
+    properties: { callSign: string; status: string; stationId: string };
+  }
+  const unitRows = () =>
+    query<{ id: string; call_sign: string; jurisdiction_id: string }>(
+      t.database.db,
+      sql`select id, call_sign, jurisdiction_id from units order by call_sign`,
+    );
+
+  it("shows every unit of the city to a city dispatcher and only his station's units to a station chief", async () => {
+    const all = await unitRows();
+    expect(all.length).toBeGreaterThan(5);
+    const city = (await get('dispatcher', '/api/geo/layers/units')).json<{ features: UnitFeature[] }>();
+    expect(city.features.map((f) => f.id).sort()).toEqual(all.map((u) => u.id).sort());
+    const station = geo.jurisdictions.filter((j) => j.level === 'grid')[0]!.id.slice(0, 9);
+    const own = (await get('chief', '/api/geo/layers/units')).json<{ features: UnitFeature[] }>();
+    const expected = all.filter((u) => u.jurisdiction_id === station);
+    expect(expected.length).toBeGreaterThan(0);
+    expect(own.features.map((f) => f.id).sort()).toEqual(expected.map((u) => u.id).sort());
+    expect(own.features.every((f) => f.properties.stationId === station)).toBe(true);
+  });
+
+  it('finds a unit by call sign, within scope only, and treats LIKE wildcards as text', async () => {
+    const all = await unitRows();
+    const station = geo.jurisdictions.filter((j) => j.level === 'grid')[0]!.id.slice(0, 9);
+    const mine = all.find((u) => u.jurisdiction_id === station)!;
+    const other = all.find((u) => u.jurisdiction_id !== station)!;
+    type Hits = { items: { type: string; id: string; label: string }[] };
+    const hit = (await get('chief', `/api/geo/search?q=${encodeURIComponent(mine.call_sign)}`)).json<Hits>();
+    expect(hit.items[0]).toMatchObject({ type: 'unit', id: mine.id, label: mine.call_sign });
+    const hidden = (await get('chief', `/api/geo/search?q=${encodeURIComponent(other.call_sign)}`)).json<Hits>();
+    expect(hidden.items.some((r) => r.type === 'unit')).toBe(false);
+    const wild = (await get('dispatcher', '/api/geo/search?q=%25')).json<Hits>();
+    expect(wild.items.some((r) => r.type === 'unit')).toBe(false);
   });
 });
 

@@ -27,6 +27,7 @@ import {
   routeBetween,
   search,
   stationsLayer,
+  unitsLayer,
   waterLayer,
 } from './geo.service.ts';
 
@@ -38,7 +39,8 @@ export const geoRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         tags,
-        summary: 'A map layer as GeoJSON: roads (bbox, minClass), water, jurisdictions in your scope (level), stations',
+        summary:
+          'A map layer as GeoJSON: roads (bbox, minClass), water, jurisdictions in your scope (level), stations, units you may see',
         params: LayerParams,
         querystring: LayerQuery,
         response: { 200: FeatureCollection, ...errorResponses(401, 403, 503) },
@@ -54,7 +56,9 @@ export const geoRoutes: FastifyPluginAsyncTypebox = async (app) => {
             ? await waterLayer(request.ctx)
             : layer === 'jurisdictions'
               ? await jurisdictionsLayer(request.ctx, { level: q.level })
-              : await stationsLayer(request.ctx);
+              : layer === 'units'
+                ? await unitsLayer(request.ctx)
+                : await stationsLayer(request.ctx);
       return { type: 'FeatureCollection' as const, features };
     },
   );

@@ -18,10 +18,14 @@ const Instant = Type.String({ format: 'date-time', description: 'departure time 
 export const LayerParams = Type.Object(
   {
     layer: Type.Union(
-      [Type.Literal('roads'), Type.Literal('water'), Type.Literal('jurisdictions'), Type.Literal('stations')],
-      {
-        description: 'roads | water | jurisdictions | stations',
-      },
+      [
+        Type.Literal('roads'),
+        Type.Literal('water'),
+        Type.Literal('jurisdictions'),
+        Type.Literal('stations'),
+        Type.Literal('units'),
+      ],
+      { description: 'roads | water | jurisdictions | stations | units' },
     ),
   },
   { additionalProperties: false },
@@ -111,7 +115,7 @@ export const ReverseResponse = Type.Object({ address: Address, distanceM: Type.N
 export const SearchResponse = Type.Object({
   items: Type.Array(
     Type.Object({
-      type: Type.Union([Type.Literal('address'), Type.Literal('station')]),
+      type: Type.Union([Type.Literal('address'), Type.Literal('station'), Type.Literal('unit')]),
       id: Type.String(),
       label: Type.String(),
       location: Type.Array(Type.Number(), { minItems: 2, maxItems: 2 }),

@@ -18,6 +18,7 @@ import { haversineM } from './geo.math.ts';
 import {
   listJurisdictionFeatures,
   listRoads,
+  listUnits,
   listWater,
   type AddressRecord,
   type GeoJurisdiction,
@@ -134,6 +135,18 @@ export async function stationsLayer(ctx: RequestContext): Promise<Feature[]> {
     id: s.id,
     geometry: { type: 'Point', coordinates: [s.lon, s.lat] },
     properties: { name: s.name, addressId: s.addressId },
+  }));
+}
+
+/** Patrol units the actor may see (`unit.read` in their scope), at their home base with their status. */
+export async function unitsLayer(ctx: RequestContext): Promise<Feature[]> {
+  const actor = authorizeGeo(ctx);
+  const rows = await listUnits(ctx.db, policyFilter(actor, 'unit.read', { path: sql`j.path` }, { now: ctx.now() }));
+  return rows.map((u) => ({
+    type: 'Feature',
+    id: u.id,
+    geometry: { type: 'Point', coordinates: [u.lon, u.lat] },
+    properties: { id: u.id, callSign: u.call_sign, unitType: u.type, status: u.status, stationId: u.jurisdiction_id },
   }));
 }
 
@@ -269,7 +282,7 @@ export async function reverseGeocode(
 
 /** One search result of the console's search box. */
 export interface SearchHit {
-  type: 'address' | 'station';
+  type: 'address' | 'station' | 'unit';
   id: string;
   label: string;
   lon: number;
@@ -288,6 +301,15 @@ export async function search(ctx: RequestContext, q: string, limit: number): Pro
     const name = normalizeAddressText(s.name);
     const score = name === parsed.text ? 120 : name.includes(parsed.text) ? 110 : parsed.text.includes(name) ? 105 : 0;
     if (score > 0) out.push({ type: 'station', id: s.id, label: s.name, lon: s.lon, lat: s.lat, score });
+  }
+  // Call signs (江南01): units the actor may see, by prefix of the typed text.
+  const escaped = q.trim().replace(/[\\%_]/g, (c) => `\\${c}`);
+  if (escaped.length > 0) {
+    const where = policyFilter(ctx.actor, 'unit.read', { path: sql`j.path` }, { now: ctx.now() });
+    for (const u of await listUnits(ctx.db, where, { callSignLike: `${escaped}%`, limit })) {
+      const score = u.call_sign === q.trim() ? 130 : 115;
+      out.push({ type: 'unit', id: u.id, label: u.call_sign, lon: u.lon, lat: u.lat, score });
+    }
   }
   for (const m of rank(state, parsed, limit)) {
     const a = m.address;

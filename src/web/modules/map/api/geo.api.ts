@@ -9,7 +9,7 @@ import { ApiError } from '../../../app/http.ts';
 import { authedJson } from '../../auth/state/session.store.ts';
 import { bboxOf, centroidOf, type Geometry, type LonLat } from '../utils/geometry.ts';
 
-export const LAYER_NAMES = ['roads', 'water', 'jurisdictions', 'stations'] as const;
+export const LAYER_NAMES = ['roads', 'water', 'jurisdictions', 'stations', 'units'] as const;
 export type LayerName = (typeof LAYER_NAMES)[number];
 
 export interface Feature {
