@@ -229,6 +229,21 @@ describe('geo resolve, geocode, reverse and search', () => {
     expect(errorCode(far).code).toBe('COORDINATES_INVALID');
   });
 
+  it('does not match every building through the city name, but still when the city is named', async () => {
+    type Hits = { items: { type: string; label: string }[] };
+    // A character of the city's name (江州市) that no district or street of this geography uses.
+    const local = (a: (typeof geo.addresses)[number]) => `${a.district}${a.street}${a.community}${a.building}`;
+    const ch = [...'州市'].find((c) => !geo.addresses.some((a) => local(a).includes(c)));
+    expect(ch).toBeDefined();
+    const one = (await get('chief', `/api/geo/search?q=${encodeURIComponent(ch!)}`)).json<Hits>();
+    expect(one.items.filter((i) => i.type === 'address')).toEqual([]);
+    const a = geo.addresses[20]!;
+    const named = (
+      await get('chief', `/api/geo/search?q=${encodeURIComponent(`江州市${a.district}${a.street}`)}`)
+    ).json<Hits>();
+    expect(named.items[0]?.label).toContain(a.street);
+  });
+
   it('searches stations by name and addresses by street, best first', async () => {
     const s = geo.stations[1]!;
     const res = (await get('chief', `/api/geo/search?q=${encodeURIComponent(s.name)}`)).json<{

@@ -210,11 +210,39 @@ function parseQuery(q: string): ParsedQuery {
   };
 }
 
+interface CityNames {
+  prefix: string;
+  province: string;
+  city: string;
+}
+const cityNames = new Map<string, CityNames>();
+
+/** Normalised province and city names, and the "province + city" prefix every address text starts with. */
+function namesOf(a: AddressRecord): CityNames {
+  const key = `${a.province}|${a.city}`;
+  let names = cityNames.get(key);
+  if (names === undefined) {
+    names = {
+      prefix: normalizeAddressText(`${a.province}${a.city}`),
+      province: normalizeAddressText(a.province),
+      city: normalizeAddressText(a.city),
+    };
+    cityNames.set(key, names);
+  }
+  return names;
+}
+
 /** Scores an address against a parsed query; 0 means no match. Exact containment beats token matches. */
 function scoreAddress(a: AddressRecord, q: ParsedQuery): number {
   if (q.core.length === 0) return 0;
   if (a.searchText.endsWith(q.core)) return 100 - Math.min(20, (a.searchText.length - q.core.length) / 4);
-  if (a.searchText.includes(q.core)) return 80 - Math.min(20, (a.searchText.length - q.core.length) / 4);
+  // Every address starts with its province and city: a query that does not name them (e.g. "江") must match
+  // the local part (district onwards), or it would match every building of 江州市.
+  const names = namesOf(a);
+  const namesCity = q.core.includes(names.city) || q.core.includes(names.province);
+  const searched =
+    namesCity || !a.searchText.startsWith(names.prefix) ? a.searchText : a.searchText.slice(names.prefix.length);
+  if (searched.includes(q.core)) return 80 - Math.min(20, (a.searchText.length - q.core.length) / 4);
   const road = normalizeAddressText(a.roadName);
   if (!q.core.includes(road)) return 0;
   let score = 40;
