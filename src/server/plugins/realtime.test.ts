@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
+import { query } from '../db/client.ts';
 import { createTestApp, type TestApp } from '../../../test/helpers/app.ts';
 import { insertJurisdictions, insertUser } from '../../../test/helpers/factories.ts';
 
@@ -236,6 +237,32 @@ describe('GET /api/stream (Server-Sent Events)', () => {
         audience: incidentAt('/44/4401/440103/440103001/'),
       });
       expect(after.delivered).toBe(0);
+    } finally {
+      s.close();
+    }
+  });
+
+  it('does not keep an idle session alive: heartbeat re-checks are not activity', async () => {
+    const { user, token } = await login([{ role: 'patrol_officer', jurisdictionId: '440103001' }]);
+    const s = await openStream(token, '?topics=incidents');
+    try {
+      await s.until(() => s.events('hello').length === 1);
+      const lastSeen = async () =>
+        (
+          await query<{ t: string }>(
+            t.database.db,
+            sql`select last_seen_at::text as t from sessions where user_id = ${user.id}`,
+          )
+        )[0]!.t;
+      // Pretend the user has been away for 10 minutes (the stream stays open all the while).
+      await t.database.db.execute(
+        sql`update sessions set last_seen_at = now() - interval '10 minutes' where user_id = ${user.id}`,
+      );
+      const before = await lastSeen();
+      await t.app.realtime.tick();
+      await t.app.realtime.tick();
+      expect(s.ended).toBe(false);
+      expect(await lastSeen()).toBe(before);
     } finally {
       s.close();
     }

@@ -165,7 +165,7 @@ function createHub(app: FastifyInstance, heartbeatMs: number) {
           conn.checking = true;
           try {
             const ctx = systemContext(app.database.db, app.auditSink, { requestId: conn.requestId });
-            const result = await authenticate(ctx, settings, conn.token);
+            const result = await authenticate(ctx, settings, conn.token, { countsAsActivity: false });
             if (result.passwordChangeRequired) end(conn, 'password_change_required');
             else conn.actor = result.actor;
           } catch (err) {

@@ -263,6 +263,7 @@ export async function authenticate(
   ctx: RequestContext,
   settings: AuthSettings,
   token: string,
+  opts: { countsAsActivity?: boolean } = {},
 ): Promise<Authentication> {
   if (!isWellFormedToken('access', token)) throw sessionExpired('unknown');
   const now = ctx.now();
@@ -271,7 +272,11 @@ export async function authenticate(
   const problem = sessionProblem(row, now, settings);
   if (problem) throw sessionExpired(problem);
   if (row.access_expires_at.getTime() <= now.getTime()) throw sessionExpired('access_expired');
-  if (now.getTime() - row.last_seen_at.getTime() >= 60_000) await repo.touchSession(ctx.db, row.session_id, now);
+  // Background re-checks (the live stream's heartbeat) are not the user doing anything: they must not keep an
+  // idle session alive.
+  const active = opts.countsAsActivity ?? true;
+  if (active && now.getTime() - row.last_seen_at.getTime() >= 60_000)
+    await repo.touchSession(ctx.db, row.session_id, now);
   return {
     actor: {
       userId: row.user_id,
