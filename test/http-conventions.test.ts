@@ -151,3 +151,27 @@ describe('HTTP conventions', () => {
     for (const code of Object.keys(ERROR_CODES)) expect(doc, code).toContain(`\`${code}\``);
   });
 });
+
+describe('response compression', () => {
+  it('gzips large JSON responses for clients that accept it, and leaves small ones alone', async () => {
+    const t = await createTestApp();
+    try {
+      const big = await t.app.inject({
+        method: 'GET',
+        url: '/api/openapi.json',
+        headers: { 'accept-encoding': 'gzip' },
+      });
+      expect(big.statusCode).toBe(200);
+      expect(big.headers['content-encoding']).toBe('gzip');
+      const { gunzipSync } = await import('node:zlib');
+      expect(JSON.parse(gunzipSync(big.rawPayload).toString()).openapi).toBe('3.1.0');
+      const plain = await t.app.inject({ method: 'GET', url: '/api/openapi.json' });
+      expect(plain.headers['content-encoding']).toBeUndefined();
+      const small = await t.app.inject({ method: 'GET', url: '/api/health', headers: { 'accept-encoding': 'gzip' } });
+      expect(small.headers['content-encoding']).toBeUndefined();
+      expect(small.json()).toEqual({ status: 'ok' });
+    } finally {
+      await t.close();
+    }
+  });
+});

@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
+import compress from '@fastify/compress';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Config } from './config.ts';
 import type { Database } from './db/client.ts';
@@ -63,6 +64,9 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     reply.header('x-request-id', request.id);
   });
 
+  // Gzip API responses of 1 KiB and more (map layers are megabytes of GeoJSON). The web build is served
+  // pre-compressed, and the live stream is hijacked, so neither passes through here.
+  await app.register(compress, { global: true, threshold: 1024, encodings: ['gzip'] });
   await app.register(openapiPlugin);
   await app.register(requestContextPlugin);
   await app.register(auditModule);
