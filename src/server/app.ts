@@ -21,6 +21,7 @@ import { authModule } from './modules/auth/index.ts';
 import { jurisdictionsModule } from './modules/jurisdictions/index.ts';
 import { usersModule } from './modules/users/index.ts';
 import { geoModule } from './modules/geo/geo.module.ts';
+import { dispatchModule } from './modules/dispatch/index.ts';
 
 export interface BuildAppOptions {
   config: Config;
@@ -74,6 +75,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(jurisdictionsModule);
   await app.register(usersModule);
   await app.register(geoModule);
+  await app.register(dispatchModule);
   await app.register(realtimePlugin);
   await app.register(systemRoutes);
   await app.register(webPlugin);

@@ -1,0 +1,42 @@
+/**
+ * Who may do what to units: reading is `unit.read`; a status change is `unit.update` (station, officer app)
+ * or `incident.dispatch` (the dispatcher), each within the unit's jurisdiction; AVL fixes need `unit.update`;
+ * units are recommended only to someone who may dispatch them (`incident.dispatch`).
+ */
+import type { Actor, RequestContext } from '../../context.ts';
+import { AppError } from '../../errors.ts';
+import { can, type Resource } from '../policy/policy.ts';
+import { roleAllows } from '../policy/policy.rules.ts';
+
+/** The policy resource of a unit. */
+export function unitResource(u: { id: string; path: string }): Resource {
+  return { type: 'unit', id: u.id, jurisdictionPath: u.path };
+}
+
+/** The actor, or UNAUTHENTICATED. */
+export function requireActor(ctx: RequestContext): Actor {
+  if (!ctx.actor) throw new AppError('UNAUTHENTICATED', 'Log in first: send Authorization: Bearer <token>.');
+  return ctx.actor;
+}
+
+/** True when the actor may see the unit. */
+export function canReadUnit(ctx: RequestContext, u: { id: string; path: string }): boolean {
+  return can(ctx.actor, 'unit.read', unitResource(u), { now: ctx.now() });
+}
+
+/** True when the actor may change the unit's status. */
+export function canChangeUnitStatus(ctx: RequestContext, u: { id: string; path: string }): boolean {
+  const r = unitResource(u);
+  const now = ctx.now();
+  return can(ctx.actor, 'unit.update', r, { now }) || can(ctx.actor, 'incident.dispatch', r, { now });
+}
+
+/** True when the actor may report positions for the unit. */
+export function canReportPosition(ctx: RequestContext, u: { id: string; path: string }): boolean {
+  return can(ctx.actor, 'unit.update', unitResource(u), { now: ctx.now() });
+}
+
+/** True when some role of the actor may dispatch units somewhere (the recommendation is for dispatchers). */
+export function mayDispatchSomewhere(actor: Actor): boolean {
+  return actor.assignments.some((a) => roleAllows(a.role, 'incident.dispatch'));
+}

@@ -1,0 +1,155 @@
+/**
+ * Unit recommendation: which available units to send to a point. One reverse road search from the scene gives
+ * every candidate's driving time at once (etasTo); candidates are the units the actor may dispatch. Ranking:
+ * road ETA first, then crew duty hours (a fresher crew first), then call sign. Required skills (of the crew's
+ * active officers) and equipment (on the unit) are hard requirements: a unit lacking one is excluded with the
+ * reason, as is a busy or off-duty unit, one whose live position is stale, one whose crew is over hours, and
+ * one that cannot reach the scene within the horizon. A unit that never reported a position is placed at its
+ * home base (its station).
+ */
+import { sql } from 'drizzle-orm';
+import type { RequestContext } from '../../context.ts';
+import { AppError } from '../../errors.ts';
+import { CHINA_BBOX, assertValidCoordinates, etasTo } from '../geo/index.ts';
+import { geoState } from '../geo/geo.state.ts';
+import { policyFilter } from '../policy/policy.filter.ts';
+import { mayDispatchSomewhere, requireActor } from './dispatch.policy.ts';
+import type { RecommendBodyDto, RecommendResponseDto, WhyNotReason } from './dispatch.schemas.ts';
+import { DEFAULT_STALE_AFTER_SEC } from './unit.presenter.ts';
+import { listUnitRows, unitCapabilities, type UnitRow } from './unit.repository.ts';
+
+/** Units farther than this by road are out of range. */
+export const RECOMMEND_HORIZON_SEC = 45 * 60;
+/** A crew on duty longer than this is not sent to a new incident. */
+export const MAX_DUTY_HOURS = 12;
+
+type Excluded = RecommendResponseDto['excluded'][number];
+
+interface Candidate {
+  row: UnitRow;
+  lon: number;
+  lat: number;
+  source: 'live' | 'home_base';
+  dutyHours: number | null;
+}
+
+const fmtEta = (sec: number): string => `${Math.floor(sec / 60)} min ${Math.round(sec % 60)} s`;
+
+/** Ranks the units the actor may dispatch to (lon, lat); every unit not recommended says why. */
+export async function recommendUnits(ctx: RequestContext, body: RecommendBodyDto): Promise<RecommendResponseDto> {
+  const actor = requireActor(ctx);
+  if (!mayDispatchSomewhere(actor)) {
+    throw new AppError('FORBIDDEN', 'You may not incident.dispatch here.', {
+      action: 'incident.dispatch',
+      resourceType: 'unit',
+    });
+  }
+  const state = await geoState(ctx.db);
+  const finite = state.extent.every(Number.isFinite);
+  assertValidCoordinates(body.lon, body.lat, {
+    within: finite ? state.extent : CHINA_BBOX,
+    label: 'incident location',
+  });
+  const now = ctx.now();
+  const staleMs = (body.staleAfterSec ?? DEFAULT_STALE_AFTER_SEC) * 1000;
+  const requiredSkills = [...new Set(body.requiredSkills ?? [])];
+  const requiredEquipment = [...new Set(body.requiredEquipment ?? [])];
+  const rows = await listUnitRows(ctx.db, policyFilter(actor, 'incident.dispatch', { path: sql`j.path` }, { now }));
+
+  const excluded: Excluded[] = [];
+  const exclude = (row: UnitRow, why: WhyNotReason, detail: string) =>
+    excluded.push({ unitId: row.id, callSign: row.call_sign, why, detail });
+  const candidates: Candidate[] = [];
+  for (const row of rows) {
+    if (row.status === 'off_duty') {
+      exclude(row, 'off_duty', 'Off duty.');
+      continue;
+    }
+    if (row.status !== 'available') {
+      exclude(row, 'busy', `Status is ${row.status}.`);
+      continue;
+    }
+    const dutyHours =
+      row.shift_started_at === null ? null : (now.getTime() - new Date(row.shift_started_at).getTime()) / 3_600_000;
+    if (dutyHours !== null && dutyHours > MAX_DUTY_HOURS) {
+      exclude(row, 'over_hours', `Crew on duty ${dutyHours.toFixed(1)} h (limit ${MAX_DUTY_HOURS} h).`);
+      continue;
+    }
+    if (row.pos_recorded_at !== null && row.pos_lon !== null && row.pos_lat !== null) {
+      const ageMs = now.getTime() - new Date(row.pos_recorded_at).getTime();
+      if (ageMs > staleMs) {
+        exclude(row, 'stale_position', `Last position ${Math.round(ageMs / 1000)} s old (limit ${staleMs / 1000} s).`);
+        continue;
+      }
+      candidates.push({ row, lon: row.pos_lon, lat: row.pos_lat, source: 'live', dutyHours });
+    } else {
+      candidates.push({ row, lon: row.home_lon, lat: row.home_lat, source: 'home_base', dutyHours });
+    }
+  }
+
+  let eligible = candidates;
+  if (requiredSkills.length || requiredEquipment.length) {
+    const caps = await unitCapabilities(
+      ctx.db,
+      candidates.map((c) => c.row.id),
+    );
+    eligible = [];
+    for (const c of candidates) {
+      const cap = caps.get(c.row.id);
+      const missingSkills = requiredSkills.filter((s) => !cap?.skills.has(s));
+      const missingEquipment = requiredEquipment.filter((e) => !cap?.equipment.has(e));
+      if (missingSkills.length) exclude(c.row, 'missing_skill', `Crew lacks ${missingSkills.join(', ')}.`);
+      else if (missingEquipment.length)
+        exclude(c.row, 'missing_equipment', `Unit lacks ${missingEquipment.join(', ')}.`);
+      else eligible.push(c);
+    }
+  }
+
+  const started = performance.now();
+  const { etas } = etasTo(
+    state.network,
+    { lon: body.lon, lat: body.lat },
+    eligible.map((c) => ({ lon: c.lon, lat: c.lat })),
+    { departAt: now, horizonSec: RECOMMEND_HORIZON_SEC },
+  );
+  const searchMs = performance.now() - started;
+
+  const reachable: (Candidate & { etaSec: number })[] = [];
+  eligible.forEach((c, i) => {
+    const eta = etas[i]!;
+    if (Number.isFinite(eta.etaSec)) reachable.push({ ...c, etaSec: eta.etaSec });
+    else if (eta.error === 'NO_ROAD_NEARBY' || eta.error === 'COORDINATES_INVALID') {
+      exclude(c.row, 'unreachable', `Its ${c.source === 'live' ? 'position' : 'home base'} is not near any road.`);
+    } else exclude(c.row, 'unreachable', `No road route within ${RECOMMEND_HORIZON_SEC / 60} min.`);
+  });
+  reachable.sort(
+    (a, b) =>
+      a.etaSec - b.etaSec ||
+      (a.dutyHours ?? 0) - (b.dutyHours ?? 0) ||
+      (a.row.call_sign < b.row.call_sign ? -1 : a.row.call_sign > b.row.call_sign ? 1 : 0),
+  );
+  const count = body.count ?? 3;
+  const needs = [...requiredSkills, ...requiredEquipment];
+  const recommended = reachable.slice(0, count).map((c, i) => ({
+    unitId: c.row.id,
+    callSign: c.row.call_sign,
+    rank: i + 1,
+    etaSec: Math.round(c.etaSec),
+    positionSource: c.source,
+    dutyHours: c.dutyHours === null ? null : Math.round(c.dutyHours * 10) / 10,
+    reason:
+      `Road ETA ${fmtEta(c.etaSec)} from its ${c.source === 'live' ? 'live position' : 'home base'}` +
+      (needs.length ? `; has ${needs.join(', ')}` : '') +
+      (c.dutyHours === null ? '' : `; crew on duty ${c.dutyHours.toFixed(1)} h`) +
+      '.',
+  }));
+  for (const c of reachable.slice(count)) {
+    excluded.push({
+      unitId: c.row.id,
+      callSign: c.row.call_sign,
+      why: 'ranked_lower',
+      detail: `Road ETA ${fmtEta(c.etaSec)}: ${count} faster unit(s) recommended.`,
+    });
+  }
+  return { recommended, excluded, searchMs: Math.round(searchMs * 100) / 100 };
+}
