@@ -7,6 +7,16 @@ import os from 'node:os';
 type Bench = (args: Record<string, string>) => Promise<Record<string, unknown>>;
 
 const BENCHES: Record<string, () => Promise<Bench>> = {
+  cad: async () => {
+    const { benchCad } = await import('./cad.bench.ts');
+    return (args) =>
+      benchCad({
+        units: args.units ? Number(args.units) : undefined,
+        searches: args.searches ? Number(args.searches) : undefined,
+        positions: args.positions ? Number(args.positions) : undefined,
+        pgUrl: args.pg,
+      });
+  },
   city: async () => {
     const { benchCity } = await import('./city.bench.ts');
     return (args) =>
