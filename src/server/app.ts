@@ -21,6 +21,7 @@ import { authModule } from './modules/auth/index.ts';
 import { jurisdictionsModule } from './modules/jurisdictions/index.ts';
 import { usersModule } from './modules/users/index.ts';
 import { geoModule } from './modules/geo/geo.module.ts';
+import { incidentsModule } from './modules/incidents/index.ts';
 import { dispatchModule } from './modules/dispatch/index.ts';
 
 export interface BuildAppOptions {
@@ -77,6 +78,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(geoModule);
   await app.register(dispatchModule);
   await app.register(realtimePlugin);
+  await app.register(incidentsModule);
   await app.register(systemRoutes);
   await app.register(webPlugin);
   return app;

@@ -60,6 +60,15 @@ const ORACLE: Record<string, RoleCode[]> = {
   ],
   'incident.update': ['city_dispatcher', 'county_duty_officer', 'station_chief', 'patrol_officer'],
   'incident.dispatch': ['city_dispatcher', 'duty_leader', 'county_duty_officer'],
+  'incident.read_sensitive:important': [
+    'city_dispatcher',
+    'duty_leader',
+    'county_duty_officer',
+    'station_chief',
+    'patrol_officer',
+    'community_officer',
+  ],
+  'incident.read_sensitive:core': ['city_dispatcher', 'county_duty_officer'],
   'deployment.read': [
     'provincial_commander',
     'city_dispatcher',

@@ -1,0 +1,190 @@
+/** HTTP routes of incidents (`/api/incidents`) and the public progress lookup: thin handlers, presenters mask. */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { errorResponses } from '../../../contracts/common.schemas.ts';
+import { parseIdempotencyKey, withIdempotency } from '../idempotency/idempotency.service.ts';
+import {
+  AckResponse,
+  AlertParams,
+  CreateIncidentBody,
+  CreateIncidentResponse,
+  IncidentIdParams,
+  IncidentListResponse,
+  IncidentView,
+  ListIncidentsQuery,
+  ProgressParams,
+  ProgressResponse,
+  RegradeBody,
+  TimelineResponse,
+  TransitionBody,
+} from './incident.schemas.ts';
+import {
+  acknowledgeAlert,
+  getIncident,
+  incidentTimeline,
+  intakeIncident,
+  listVisibleIncidents,
+  progressByCode,
+  regradeIncident,
+  transitionIncident,
+} from './incident.service.ts';
+import { incidentResource, presentIncidents, presentProgress } from './incident.presenter.ts';
+import type { Incident } from './incident.repository.ts';
+
+const tags = ['incidents'];
+
+export const incidentRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  /** Tells open consoles that may read the incident; carries no personal data. */
+  const announce = (type: string, i: Incident) =>
+    app.realtime.publish('incidents', {
+      type,
+      data: {
+        id: i.id,
+        status: i.status,
+        severity: i.severity,
+        priority: i.priority,
+        subType: i.subType,
+        jurisdictionId: i.jurisdictionId,
+      },
+      audience: { action: 'incident.read', resource: incidentResource(i) },
+    });
+
+  app.post(
+    '/api/incidents',
+    {
+      schema: {
+        tags,
+        summary: 'Take a call: locate, grade, record the caller, alert on threats, offer duplicates (Idempotency-Key)',
+        body: CreateIncidentBody,
+        response: { 201: CreateIncidentResponse, ...errorResponses(401, 403, 404, 409, 422, 503) },
+      },
+    },
+    async (request, reply) => {
+      const key = parseIdempotencyKey(request.headers['idempotency-key']);
+      let created: Incident | undefined;
+      const result = await withIdempotency(
+        request.ctx,
+        { key, method: 'POST', route: '/api/incidents', body: request.body, status: 201 },
+        async (tx) => {
+          const r = await intakeIncident(tx, request.body);
+          created = r.incident;
+          const [incident] = await presentIncidents(tx, [r.incident], 'create');
+          return { incident: incident!, alertId: r.alertId, duplicateCandidates: r.duplicateCandidates };
+        },
+      );
+      if (created && !result.replayed) announce('incident.created', created);
+      return reply.code(201).send(result.body);
+    },
+  );
+
+  app.get(
+    '/api/incidents',
+    {
+      schema: {
+        tags,
+        summary: 'Live incidents you may see, newest first (masked per policy)',
+        querystring: ListIncidentsQuery,
+        response: { 200: IncidentListResponse, ...errorResponses(401) },
+      },
+    },
+    async (request) => ({
+      items: await presentIncidents(request.ctx, await listVisibleIncidents(request.ctx, request.query), 'list'),
+    }),
+  );
+
+  app.get(
+    '/api/incidents/:id',
+    {
+      schema: {
+        tags,
+        summary: 'One incident (masked per policy)',
+        params: IncidentIdParams,
+        response: { 200: IncidentView, ...errorResponses(401, 404) },
+      },
+    },
+    async (request) =>
+      (await presentIncidents(request.ctx, [await getIncident(request.ctx, request.params.id)], 'get'))[0]!,
+  );
+
+  app.get(
+    '/api/incidents/:id/timeline',
+    {
+      schema: {
+        tags,
+        summary: "An incident's timeline: stages, grading, alerts, with actor and note",
+        params: IncidentIdParams,
+        response: { 200: TimelineResponse, ...errorResponses(401, 404) },
+      },
+    },
+    async (request) => ({
+      items: (await incidentTimeline(request.ctx, request.params.id)).map((e) => ({ ...e, at: e.at.toISOString() })),
+    }),
+  );
+
+  app.post(
+    '/api/incidents/:id/transitions',
+    {
+      schema: {
+        tags,
+        summary: 'Move an incident through its lifecycle (illegal transitions answer INCIDENT_BAD_TRANSITION)',
+        params: IncidentIdParams,
+        body: TransitionBody,
+        response: { 200: IncidentView, ...errorResponses(401, 403, 404, 409) },
+      },
+    },
+    async (request) => {
+      const i = await transitionIncident(request.ctx, request.params.id, request.body.transition, request.body.note);
+      announce('incident.updated', i);
+      return (await presentIncidents(request.ctx, [i], 'transition'))[0]!;
+    },
+  );
+
+  app.post(
+    '/api/incidents/:id/grade',
+    {
+      schema: {
+        tags,
+        summary: 'Override the computed severity/priority, with a reason (on the timeline and audited)',
+        params: IncidentIdParams,
+        body: RegradeBody,
+        response: { 200: IncidentView, ...errorResponses(401, 403, 404, 409) },
+      },
+    },
+    async (request) => {
+      const i = await regradeIncident(request.ctx, request.params.id, request.body);
+      announce('incident.updated', i);
+      return (await presentIncidents(request.ctx, [i], 'regrade'))[0]!;
+    },
+  );
+
+  app.post(
+    '/api/incidents/:id/alerts/:alertId/ack',
+    {
+      schema: {
+        tags,
+        summary: 'Acknowledge a duty-leader alert',
+        params: AlertParams,
+        response: { 200: AckResponse, ...errorResponses(401, 403, 404) },
+      },
+    },
+    async (request) => {
+      await acknowledgeAlert(request.ctx, request.params.id, request.params.alertId);
+      return { acknowledged: true as const };
+    },
+  );
+
+  app.get(
+    '/api/public/progress/:code',
+    {
+      schema: {
+        tags: ['public'],
+        summary: 'Progress for the caller (no login): stage names and times only',
+        params: ProgressParams,
+        response: { 200: ProgressResponse, ...errorResponses(404) },
+      },
+    },
+    async (request) => {
+      const { incident, timeline } = await progressByCode(request.ctx, request.params.code);
+      return presentProgress(incident, timeline);
+    },
+  );
+};

@@ -1,0 +1,10 @@
+/** Incidents module: 110 intake, grading, lifecycle, duty-leader alerts and public progress. */
+import fp from 'fastify-plugin';
+import { incidentRoutes } from './incident.routes.ts';
+
+export const incidentsModule = fp(
+  async (app) => {
+    await app.register(incidentRoutes);
+  },
+  { name: 'incidents', dependencies: ['auth', 'jurisdictions', 'realtime'] },
+);
