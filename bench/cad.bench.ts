@@ -71,6 +71,9 @@ async function seed(database: Database, province: Province, graphBytes: Uint8Arr
       from generate_series(0, ${units - 1}) g`);
   await db.execute(sql`insert into officer_skills (officer_id, skill, level, jurisdiction_id)
     select 'o' || g, 'negotiation', 2, '440101001' from generate_series(0, ${units - 1}, 5) g`);
+  // Planner statistics, as autovacuum would gather them after a bulk load (without them PostgreSQL picks
+  // nested loops over 1,000 × 1,000 rows for the crew-capability query).
+  await db.execute(sql`analyze units, officers, officer_skills, equipment`);
   return rows;
 }
 
