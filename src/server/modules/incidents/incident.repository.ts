@@ -22,6 +22,8 @@ export interface Incident {
   jurisdictionPath: string;
   receivedAt: Date;
   gradingRules: string[];
+  /** Set on a duplicate merged into another incident. */
+  mergedInto: string | null;
 }
 
 export interface Caller {
@@ -50,6 +52,7 @@ interface IncidentRow extends Record<string, unknown> {
   path: string;
   reported_at: Date | string;
   grading: { rules?: string[] } | string | null;
+  merged_into: string | null;
 }
 
 function rowToIncident(r: IncidentRow): Incident {
@@ -72,11 +75,13 @@ function rowToIncident(r: IncidentRow): Incident {
     jurisdictionPath: r.path,
     receivedAt: new Date(r.reported_at),
     gradingRules: grading?.rules ?? [],
+    mergedInto: r.merged_into,
   };
 }
 
 const SELECT = sql`select i.id, i.query_code, i.category, i.sub_type, i.severity, i.priority, i.status, i.channel,
-  i.description, i.address, i.address_id, i.lon, i.lat, i.jurisdiction_id, j.path, i.reported_at, i.grading
+  i.description, i.address, i.address_id, i.lon, i.lat, i.jurisdiction_id, j.path, i.reported_at, i.grading,
+  i.merged_into
   from incidents i join jurisdictions j on j.id = i.jurisdiction_id`;
 
 export interface NewIncident {
@@ -295,4 +300,22 @@ export async function alertsOf(db: Executor, incidentId: string): Promise<{ id: 
     sql`select id, acked_at is not null as acked from incident_alerts where incident_id = ${incidentId} order by created_at, id`,
   );
   return rows;
+}
+
+/** Copies every caller of `fromId` to `toId` (the duplicate keeps its own rows for the record). */
+export async function copyCallers(db: Executor, fromId: string, toId: string): Promise<number> {
+  const rows = await query<{ id: string }>(
+    db,
+    sql`insert into incident_callers (incident_id, name, phone, channel, called_at)
+        select ${toId}, name, phone, channel, called_at from incident_callers where incident_id = ${fromId}
+        returning id`,
+  );
+  return rows.length;
+}
+
+/** Marks `dupId` as merged into `keepId` and cancelled at `at`. */
+export async function markMerged(db: Executor, dupId: string, keepId: string, at: Date): Promise<void> {
+  await db.execute(
+    sql`update incidents set merged_into = ${keepId}, status = 'cancelled', closed_at = ${at.toISOString()} where id = ${dupId}`,
+  );
 }

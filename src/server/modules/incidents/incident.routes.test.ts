@@ -384,6 +384,39 @@ describe('duplicate candidates', () => {
   });
 });
 
+describe('merging duplicates', () => {
+  it('keeps both callers, cancels the duplicate, and sends its query code to the kept incident', async () => {
+    const keep = (await intake('dispatcherA', callBody(a, { callerName: '李一', callerPhone: '13800000001' }))).json<{
+      incident: View;
+    }>().incident;
+    const dup = (await intake('dispatcherA', callBody(a, { callerName: '赵二', callerPhone: '13800000002' }))).json<{
+      incident: View;
+    }>().incident;
+    const merge = (who: string, id: string, duplicateId: string) =>
+      call(who, 'POST', `/api/incidents/${id}/merge`, { duplicateId, note: '同一事件' });
+    expect((await merge('chiefB', keep.id, dup.id)).statusCode).toBe(404);
+    const self = await merge('dispatcherA', keep.id, keep.id);
+    expect(self.statusCode).toBe(409);
+    expect(code(self)).toBe('INCIDENT_MERGE_INVALID');
+    const res = await merge('dispatcherA', keep.id, dup.id);
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json<View>().callers.map((c) => c.name)).toEqual(['李一', '赵二']);
+    expect((await call('dispatcherA', 'GET', `/api/incidents/${dup.id}`)).json<View>().status).toBe('cancelled');
+    const again = await merge('dispatcherA', keep.id, dup.id);
+    expect(again.statusCode).toBe(409);
+    await call('dispatcherA', 'POST', `/api/incidents/${keep.id}/transitions`, { transition: 'grade' });
+    const pub = (await call(null, 'GET', `/api/public/progress/${dup.queryCode}`)).json<{ current: string }>();
+    expect(pub.current).toBe('graded');
+    const tl = (await call('dispatcherA', 'GET', `/api/incidents/${keep.id}/timeline`)).json<{
+      items: { kind: string }[];
+    }>();
+    expect(tl.items.some((e) => e.kind === 'merge')).toBe(true);
+    expect(
+      (await call('dispatcherA', 'POST', `/api/incidents/${keep.id}/merge`, { duplicateId: 'x' })).statusCode,
+    ).toBe(400);
+  });
+});
+
 describe('public progress', () => {
   it('shows stage names and times without login, 404 for unknown codes, 400 for malformed ones', async () => {
     const { incident } = (await intake('dispatcherA', callBody(a, { description: 'progress' }))).json<{

@@ -11,6 +11,7 @@ import {
   IncidentListResponse,
   IncidentView,
   ListIncidentsQuery,
+  MergeBody,
   ProgressParams,
   ProgressResponse,
   RegradeBody,
@@ -23,6 +24,7 @@ import {
   incidentTimeline,
   intakeIncident,
   listVisibleIncidents,
+  mergeIncidents,
   progressByCode,
   regradeIncident,
   transitionIncident,
@@ -153,6 +155,24 @@ export const incidentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const i = await regradeIncident(request.ctx, request.params.id, request.body);
       announce('incident.updated', i);
       return (await presentIncidents(request.ctx, [i], 'regrade'))[0]!;
+    },
+  );
+
+  app.post(
+    '/api/incidents/:id/merge',
+    {
+      schema: {
+        tags,
+        summary: 'Merge a duplicate call into this incident (both callers kept; the duplicate is cancelled)',
+        params: IncidentIdParams,
+        body: MergeBody,
+        response: { 200: IncidentView, ...errorResponses(401, 403, 404, 409) },
+      },
+    },
+    async (request) => {
+      const i = await mergeIncidents(request.ctx, request.params.id, request.body.duplicateId, request.body.note);
+      announce('incident.updated', i);
+      return (await presentIncidents(request.ctx, [i], 'merge'))[0]!;
     },
   );
 

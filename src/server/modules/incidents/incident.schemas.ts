@@ -134,3 +134,14 @@ export const AlertParams = Type.Object(
   { additionalProperties: false },
 );
 export const AckResponse = Type.Object({ acknowledged: Type.Literal(true) });
+
+export const MergeBody = Type.Object(
+  {
+    duplicateId: Type.String({
+      format: 'uuid',
+      description: 'the duplicate call, merged into the incident in the path',
+    }),
+    note: Type.Optional(Type.String({ minLength: 1, maxLength: 2000 })),
+  },
+  { additionalProperties: false },
+);

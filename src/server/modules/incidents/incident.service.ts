@@ -19,6 +19,7 @@ import { incidentResource } from './incident.presenter.ts';
 import {
   ackAlert,
   appendEvent,
+  copyCallers,
   countAtAddress,
   findByQueryCode,
   findIncident,
@@ -26,6 +27,7 @@ import {
   insertCaller,
   insertIncident,
   listIncidents,
+  markMerged,
   openIncidentsSince,
   timelineOf,
   updateIncident,
@@ -369,12 +371,82 @@ export async function acknowledgeAlert(ctx: RequestContext, id: string, alertId:
   });
 }
 
+/**
+ * Merges duplicate call `duplicateId` into incident `id`: the duplicate's callers are copied to `id` (both
+ * callers kept), the duplicate is cancelled and points at `id`, both timelines say so, and the duplicate's
+ * public query code follows `id` from now on.
+ */
+export async function mergeIncidents(
+  ctx: RequestContext,
+  id: string,
+  duplicateId: string,
+  note: string | undefined,
+): Promise<Incident> {
+  return transaction(ctx, async (tx) => {
+    if (id === duplicateId) {
+      throw new AppError(
+        'INCIDENT_MERGE_INVALID',
+        'An incident cannot be merged into itself; pick the duplicate call.',
+        {
+          id,
+          duplicateId,
+        },
+      );
+    }
+    // Lock in id order so two opposite merges cannot deadlock.
+    const [first, second] = id < duplicateId ? [id, duplicateId] : [duplicateId, id];
+    const a = await getIncident(tx, first, { forUpdate: true });
+    const b = await getIncident(tx, second, { forUpdate: true });
+    const [keep, dup] = a.id === id ? [a, b] : [b, a];
+    const actor = authorize(tx, 'incident.update', incidentResource(keep));
+    authorize(tx, 'incident.update', incidentResource(dup));
+    for (const i of [keep, dup]) {
+      if (i.status === 'closed' || i.status === 'cancelled') {
+        throw new AppError('INCIDENT_MERGE_INVALID', `Incident ${i.id} is ${i.status}; only open incidents merge.`, {
+          id: i.id,
+          status: i.status,
+        });
+      }
+    }
+    const now = tx.now();
+    const copied = await copyCallers(tx.db, dup.id, keep.id);
+    await markMerged(tx.db, dup.id, keep.id, now);
+    await appendEvent(tx.db, dup.id, {
+      kind: 'status',
+      fromStatus: dup.status,
+      toStatus: 'cancelled',
+      note: `merged into ${keep.id}${note ? `: ${note}` : ''}`,
+      actorId: actor.userId,
+      at: now,
+    });
+    await appendEvent(tx.db, keep.id, {
+      kind: 'merge',
+      fromStatus: null,
+      toStatus: null,
+      note: `merged ${dup.id} (${copied} caller(s))${note ? `: ${note}` : ''}`,
+      actorId: actor.userId,
+      at: now,
+    });
+    await recordAudit(tx, {
+      action: 'incident.merge',
+      resourceType: 'incident',
+      resourceId: keep.id,
+      outcome: 'success',
+      jurisdictionId: keep.jurisdictionId,
+      payload: { duplicateId: dup.id, callers: copied },
+    });
+    return (await findIncident(tx.db, keep.id))!;
+  });
+}
+
 /** The public progress of the incident with query code `code` (no authentication; stages only). */
 export async function progressByCode(
   ctx: RequestContext,
   code: string,
 ): Promise<{ incident: Incident; timeline: TimelineEntry[] }> {
-  const incident = await findByQueryCode(ctx.db, code);
+  const found = await findByQueryCode(ctx.db, code);
+  // A merged duplicate's caller follows the incident that carries on.
+  const incident = found?.mergedInto ? await findIncident(ctx.db, found.mergedInto) : found;
   if (!incident)
     throw new AppError('PROGRESS_NOT_FOUND', 'No incident has this query code; check the code in your SMS.', {});
   return { incident, timeline: await timelineOf(ctx.db, incident.id) };
