@@ -53,7 +53,7 @@ function actor(role: 'city_dispatcher' | 'station_chief', id: string, path: stri
 async function seed(database: Database, province: Province, graphBytes: Uint8Array, units: number, rng: GeoRng) {
   const db = database.db;
   await db.execute(
-    sql`insert into road_graphs (name, graph, vertex_count, edge_count) values ('demo', ${Buffer.from(graphBytes)}, 0, 0)`,
+    sql`insert into road_graphs (name, graph, vertex_count, edge_count) values ('demo', decode(${Buffer.from(graphBytes).toString('hex')}, 'hex'), 0, 0)`,
   );
   await db.execute(sql`insert into jurisdictions (id, parent_id, level, name, path) values
     ('44', null, 'province', '省', '/44/'), ('4401', '44', 'city', '市', '/44/4401/'),

@@ -98,7 +98,7 @@ beforeAll(async () => {
   const bytes = serializeGraph(graph);
   await db.execute(
     sql`insert into road_graphs (name, graph, vertex_count, edge_count)
-        values ('demo', ${Buffer.from(bytes)}, ${graph.vertexCount}, ${graph.edgeCount})`,
+        values ('demo', decode(${Buffer.from(bytes).toString('hex')}, 'hex'), ${graph.vertexCount}, ${graph.edgeCount})`,
   );
   resetGeoState(db);
 

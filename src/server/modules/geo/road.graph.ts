@@ -339,8 +339,9 @@ export function deserializeGraph(buffer: Uint8Array): RoadGraph {
       reason: why,
     });
   if (buffer.byteLength < HEADER_BYTES) throw invalid('too short');
-  // Copy once so that every typed array is aligned and the graph owns its memory.
-  const bytes = buffer.slice();
+  // Copy once so that every typed array is aligned and the graph owns its memory. Not `buffer.slice()`: on a
+  // Node Buffer (what node-postgres returns for bytea) that is a view into a shared pool at some byteOffset.
+  const bytes = new Uint8Array(buffer);
   const view = new DataView(bytes.buffer);
   if (view.getUint32(0, true) !== MAGIC) throw invalid('bad magic number');
   if (view.getUint32(4, true) !== FORMAT_VERSION) throw invalid(`unsupported version ${view.getUint32(4, true)}`);
