@@ -50,13 +50,6 @@ export async function changeUnitStatus(
     if (!row || !canReadUnit(tx, row))
       throw new AppError('UNIT_NOT_FOUND', `No unit ${unitId} in your scope.`, { unitId });
     if (!canChangeUnitStatus(tx, row)) {
-      await recordAudit(tx, {
-        action: 'unit.status',
-        resourceType: 'unit',
-        resourceId: row.id,
-        outcome: 'denied',
-        jurisdictionId: row.jurisdiction_id,
-      });
       throw new AppError('FORBIDDEN', 'You may not change this unit’s status.', {
         action: 'unit.update',
         resourceType: 'unit',
