@@ -379,6 +379,20 @@ describe('POST /api/dispatch/recommend', () => {
     await t.database.db.execute(sql`delete from unit_positions where unit_id = 'u-east'`);
   });
 
+  it('breaks ETA ties by crew duty hours, the fresher crew first', async () => {
+    // Same spot, so the same ETA; call-sign order alone would put the worn crew first.
+    await insertUnit('u-a-worn', '440103001', { lon: 113.305, lat: 23.14 }, { shiftHoursAgo: 10 });
+    await insertUnit('u-z-fresh', '440103001', { lon: 113.305, lat: 23.14 }, { shiftHoursAgo: 1 });
+    const r = await recommend({ ...SCENE, count: 20 });
+    const order = r.recommended.map((u) => u.unitId).filter((id) => id === 'u-a-worn' || id === 'u-z-fresh');
+    expect(order).toEqual(['u-z-fresh', 'u-a-worn']);
+    const fresh = r.recommended.find((u) => u.unitId === 'u-z-fresh')!;
+    const worn = r.recommended.find((u) => u.unitId === 'u-a-worn')!;
+    expect(fresh.etaSec).toBe(worn.etaSec);
+    expect(fresh.rank).toBe(worn.rank - 1);
+    await t.database.db.execute(sql`update units set status = 'off_duty' where id in ('u-a-worn', 'u-z-fresh')`);
+  });
+
   it('refuses callers who may not dispatch and checks the location', async () => {
     const chief = await req('POST', 'chief', '/api/dispatch/recommend', SCENE);
     expect(chief.statusCode).toBe(403);
