@@ -3,7 +3,7 @@
  * caller data per role, list/read parity across counties, lifecycle, re-grading, alerts, duplicates, public
  * progress (with a property test that no protected value leaks), bad input.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import fc from 'fast-check';
 import { sql } from 'drizzle-orm';
 import { query } from '../../db/client.ts';
@@ -217,6 +217,56 @@ describe('intake', () => {
     expect(res.statusCode).toBe(403);
     expect(code(res)).toBe('FORBIDDEN');
     expect((await intake('gridB', callBody(b))).statusCode).toBe(201);
+  });
+});
+
+describe('grading at intake', () => {
+  it('escalates the third call from the same address within the repeat window', async () => {
+    const [free] = await query<{ id: string; text: string; lon: number; lat: number }>(
+      t.database.db,
+      sql`select a.id, a.search_text as text, a.lon, a.lat from addresses a
+          where a.grid_id like ${`${a.countyId.slice(0, 4)}%`}
+            and not exists (select 1 from incidents i where i.address_id = a.id and i.reported_at >= now() - interval '30 days')
+            and (select count(*) from addresses b where b.search_text = a.search_text) = 1
+          order by a.id limit 1`,
+    );
+    const body = {
+      ...callBody(a, { category: 'dispute', subType: 'dispute.domestic', description: 'repeat' }),
+      address: free!.text,
+      lon: Number(free!.lon),
+      lat: Number(free!.lat),
+    };
+    const rules: string[][] = [];
+    const severities: number[] = [];
+    for (let k = 0; k < 3; k++) {
+      const v = (await intake('dispatcherA', body)).json<{ incident: View }>().incident;
+      rules.push(v.gradingRules);
+      severities.push(v.severity);
+      const [row] = await query<{ address_id: string }>(
+        t.database.db,
+        sql`select address_id from incidents where id = ${v.id}`,
+      );
+      expect(row!.address_id).toBe(free!.id);
+    }
+    expect(rules).toEqual([[], [], ['repeat_address']]);
+    expect(severities).toEqual([3, 3, 2]);
+  });
+
+  it('announces a threat to life as an alert to the consoles that may dispatch', async () => {
+    const spy = vi.spyOn(t.app.realtime, 'publish');
+    try {
+      const res = await intake(
+        'dispatcherA',
+        callBody(a, { category: 'fire', subType: 'fire.building', description: 'fire' }),
+      );
+      const { incident, alertId } = res.json<{ incident: View; alertId: string }>();
+      const alert = spy.mock.calls.find(([topic, e]) => topic === 'incidents' && e.type === 'incident.alert');
+      expect(alert).toBeDefined();
+      expect(alert![1].data).toEqual({ id: incident.id, alertId, severity: 2 });
+      expect(alert![1].audience).toMatchObject({ action: 'incident.dispatch' });
+    } finally {
+      spy.mockRestore();
+    }
   });
 });
 

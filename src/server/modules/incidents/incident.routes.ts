@@ -62,18 +62,28 @@ export const incidentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const key = parseIdempotencyKey(request.headers['idempotency-key']);
-      let created: Incident | undefined;
+      let created: { incident: Incident; alertId: string | null } | undefined;
       const result = await withIdempotency(
         request.ctx,
         { key, method: 'POST', route: '/api/incidents', body: request.body, status: 201 },
         async (tx) => {
           const r = await intakeIncident(tx, request.body);
-          created = r.incident;
+          created = { incident: r.incident, alertId: r.alertId };
           const [incident] = await presentIncidents(tx, [r.incident], 'create');
           return { incident: incident!, alertId: r.alertId, duplicateCandidates: r.duplicateCandidates };
         },
       );
-      if (created && !result.replayed) announce('incident.created', created);
+      if (created && !result.replayed) {
+        announce('incident.created', created.incident);
+        // The in-app alert for a threat to life: to whoever may dispatch there (the duty leader's console).
+        if (created.alertId) {
+          app.realtime.publish('incidents', {
+            type: 'incident.alert',
+            data: { id: created.incident.id, alertId: created.alertId, severity: created.incident.severity },
+            audience: { action: 'incident.dispatch', resource: incidentResource(created.incident) },
+          });
+        }
+      }
       return reply.code(201).send(result.body);
     },
   );

@@ -70,6 +70,17 @@ interface Located {
   path: string;
 }
 
+/** The standard address the text names exactly, or null when it names none (free text is allowed). */
+async function exactAddressId(ctx: RequestContext, text: string): Promise<string | null> {
+  try {
+    const g = await geocode(ctx, text);
+    return g.exact ? g.best.address.id : null;
+  } catch (e) {
+    if (e instanceof AppError && e.code === 'ADDRESS_NOT_FOUND') return null;
+    throw e;
+  }
+}
+
 async function locate(ctx: RequestContext, body: CreateIncidentBody): Promise<Located> {
   const hasPoint = body.lon !== undefined && body.lat !== undefined;
   if ((body.lon === undefined) !== (body.lat === undefined) || (!hasPoint && body.address === undefined)) {
@@ -81,7 +92,10 @@ async function locate(ctx: RequestContext, body: CreateIncidentBody): Promise<Lo
   if (hasPoint) {
     const r = await resolvePoint(ctx, body.lon!, body.lat!);
     const gridId = r.chain[0]!.id;
-    return { lon: r.lon, lat: r.lat, addressId: null, gridId, path: state.jurisdictions.get(gridId)!.path };
+    // The address text, when it names a standard address exactly, still links the call to that address
+    // (repeat-address grading); the coordinates decide where the incident is.
+    const addressId = body.address === undefined ? null : await exactAddressId(ctx, body.address);
+    return { lon: r.lon, lat: r.lat, addressId, gridId, path: state.jurisdictions.get(gridId)!.path };
   }
   const g = await geocode(ctx, body.address!);
   const a = g.best.address;
