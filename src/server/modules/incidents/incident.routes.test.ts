@@ -201,6 +201,8 @@ describe('intake', () => {
     ['an unknown field', { secret: 1 }, 400, 'UNKNOWN_FIELD'],
     ['a bad channel', { channel: 'pigeon' }, 400, 'VALIDATION_FAILED'],
     ['negative injuries', { injuries: -1 }, 400, 'VALIDATION_FAILED'],
+    ['a reception time in the future', { receivedAt: '2999-01-01T00:00:00Z' }, 400, 'VALIDATION_FAILED'],
+    ['a malformed reception time', { receivedAt: 'yesterday' }, 400, 'VALIDATION_FAILED'],
     ['a point outside the city', { lon: 100, lat: 30, address: undefined }, 400, 'COORDINATES_INVALID'],
     ['an unknown address', { lon: undefined, lat: undefined, address: '火星大道999号' }, 404, 'ADDRESS_NOT_FOUND'],
   ])('rejects %s and writes nothing', async (_what, extra, status, errorCode) => {

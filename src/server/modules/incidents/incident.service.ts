@@ -140,6 +140,13 @@ export async function intakeIncident(ctx: RequestContext, body: CreateIncidentBo
     const actor = authorize(tx, 'incident.create', { type: 'incident', jurisdictionPath: loc.path });
     const now = tx.now();
     const receivedAt = body.receivedAt ? new Date(body.receivedAt) : now;
+    // A call cannot be received in the future (a minute of clock skew between terminals is tolerated).
+    if (receivedAt.getTime() > now.getTime() + 60_000) {
+      throw new AppError('VALIDATION_FAILED', 'receivedAt lies in the future; send the time the call came in.', {
+        in: 'body',
+        field: 'receivedAt',
+      });
+    }
     const repeatCount = loc.addressId
       ? await countAtAddress(tx.db, loc.addressId, new Date(now.getTime() - REPEAT_WINDOW_DAYS * 86_400_000))
       : 0;
