@@ -315,6 +315,40 @@ describe('POST /api/avl/positions', () => {
   });
 });
 
+describe('the officer app (crew of the unit)', () => {
+  it('lets a crew member report positions and change the status of their own unit only', async () => {
+    await insertUnit('u-crew', '440103001', { lon: 113.295, lat: 23.13 }, { status: 'busy' });
+    const officer = await insertUser(t.database.db, {
+      roles: [{ role: 'patrol_officer', jurisdictionId: '440103001' }],
+    });
+    token.crew = await login(officer);
+    await crew('u-crew', '440103001', []);
+    await t.database.db.execute(sql`update officers set user_id = ${officer.id}::uuid where unit_id = 'u-crew'`);
+    const now = new Date().toISOString();
+    const fix = await req('POST', 'crew', '/api/avl/positions', {
+      positions: [
+        { unitId: 'u-crew', lon: 113.295, lat: 23.13, recordedAt: now },
+        { unitId: 'u-busy', lon: 113.295, lat: 23.09, recordedAt: now }, // same station, not their unit
+      ],
+    });
+    expect(fix.statusCode, fix.body).toBe(200);
+    expect(fix.json()).toEqual({
+      accepted: 1,
+      duplicates: 0,
+      moved: 1,
+      rejected: [{ index: 1, unitId: 'u-busy', reason: 'forbidden' }],
+    });
+    const own = await req('POST', 'crew', '/api/units/u-crew/status', { status: 'available' });
+    expect(own.statusCode, own.body).toBe(200);
+    const other = await req('POST', 'crew', '/api/units/u-busy/status', { status: 'returning' });
+    expect(other.statusCode).toBe(403);
+    // Off the crew (officer inactive): no longer allowed.
+    await t.database.db.execute(sql`update officers set status = 'leave' where unit_id = 'u-crew'`);
+    expect((await req('POST', 'crew', '/api/units/u-crew/status', { status: 'busy' })).statusCode).toBe(403);
+    await setStatus('u-crew', 'off_duty');
+  });
+});
+
 describe('POST /api/dispatch/recommend', () => {
   type Rec = {
     recommended: { unitId: string; rank: number; etaSec: number; positionSource: string; reason: string }[];

@@ -154,3 +154,20 @@ export async function unitCapabilities(
   for (const r of equipment) entry(r.unit_id).equipment.add(r.kind);
   return out;
 }
+
+/** Login user ids of each unit's active crew (officers assigned to the unit who have an account). */
+export async function crewUserIds(db: Executor, unitIds: string[]): Promise<Map<string, Set<string>>> {
+  const rows = await query<{ unit_id: string; user_id: string }>(
+    db,
+    sql`select o.unit_id, o.user_id::text as user_id from officers o
+         where o.status = 'active' and o.user_id is not null
+           and o.unit_id in (select jsonb_array_elements_text(${JSON.stringify(unitIds)}::jsonb))`,
+  );
+  const out = new Map<string, Set<string>>();
+  for (const r of rows) {
+    let s = out.get(r.unit_id);
+    if (!s) out.set(r.unit_id, (s = new Set()));
+    s.add(r.user_id);
+  }
+  return out;
+}

@@ -8,6 +8,7 @@ import { canChangeUnitStatus, canReadUnit, canReportPosition, requireActor } fro
 import type { PositionItemDto, UnitDto } from './dispatch.schemas.ts';
 import { DEFAULT_STALE_AFTER_SEC, presentUnit } from './unit.presenter.ts';
 import {
+  crewUserIds,
   findUnitRow,
   ingestPositions,
   listUnitRows,
@@ -49,7 +50,8 @@ export async function changeUnitStatus(
     // A unit outside the actor's read scope is reported as absent, not as forbidden.
     if (!row || !canReadUnit(tx, row))
       throw new AppError('UNIT_NOT_FOUND', `No unit ${unitId} in your scope.`, { unitId });
-    if (!canChangeUnitStatus(tx, row)) {
+    const crew = (await crewUserIds(tx.db, [row.id])).get(row.id);
+    if (!canChangeUnitStatus(tx, row, crew)) {
       throw new AppError('FORBIDDEN', 'You may not change this unit’s status.', {
         action: 'unit.update',
         resourceType: 'unit',
@@ -113,6 +115,9 @@ export async function ingestPositionBatch(
     const units = new Map(
       (await unitsByIds(tx.db, [...new Set(positions.map((p) => p.unitId))])).map((u) => [u.id, u]),
     );
+    // Crew membership is looked up only for the units the actor's roles do not cover (officer apps).
+    const uncovered = [...units.values()].filter((u) => !canReportPosition(tx, u)).map((u) => u.id);
+    const crews = uncovered.length ? await crewUserIds(tx.db, uncovered) : new Map<string, Set<string>>();
     const rejected: Rejection[] = [];
     const good: PositionInput[] = [];
     const allowed = new Map<string, boolean>();
@@ -121,7 +126,7 @@ export async function ingestPositionBatch(
       if (!unit || !canReadUnit(tx, unit))
         return void rejected.push({ index, unitId: p.unitId, reason: 'unit_not_found' });
       let ok = allowed.get(unit.id);
-      if (ok === undefined) allowed.set(unit.id, (ok = canReportPosition(tx, unit)));
+      if (ok === undefined) allowed.set(unit.id, (ok = canReportPosition(tx, unit, crews.get(unit.id))));
       if (!ok) return void rejected.push({ index, unitId: p.unitId, reason: 'forbidden' });
       if (!isValidCoordinates(p.lon, p.lat, { within: CHINA_BBOX })) {
         return void rejected.push({ index, unitId: p.unitId, reason: 'coordinates_invalid' });
