@@ -308,6 +308,25 @@ describe('reading incidents', () => {
     for (const i of listA.items) expect(i.jurisdictionId.startsWith(a.stationId)).toBe(true);
   });
 
+  it('lets an officer lent by a task grant read and list exactly that incident', async () => {
+    const [chiefB] = await query<{ id: string }>(t.database.db, sql`select id from users where username = 'chiefb'`);
+    const other = (await intake('dispatcherA', callBody(a, { description: 'not lent' }))).json<{ incident: View }>()
+      .incident.id;
+    await t.database.db.execute(
+      sql`insert into task_grants (user_id, task_ref, jurisdiction_id, actions, ends_at)
+          values (${chiefB!.id}, ${`incident:${id}`}, ${a.countyId}, array['incident.read'], now() + interval '1 hour')`,
+    );
+    const token2 = await login('chiefb', 'Jingwu#2026pass');
+    token.chiefB2 = token2;
+    expect((await call('chiefB2', 'GET', `/api/incidents/${id}`)).statusCode).toBe(200);
+    expect((await call('chiefB2', 'GET', `/api/incidents/${other}`)).statusCode).toBe(404);
+    const list = (await call('chiefB2', 'GET', '/api/incidents?limit=200')).json<{ items: View[] }>();
+    expect(list.items.some((i) => i.id === id)).toBe(true);
+    expect(list.items.some((i) => i.id === other)).toBe(false);
+    // Lent to read, not to see the callers' identities.
+    expect(list.items.find((i) => i.id === id)!.callers[0]!.phone).toBe('139****5678');
+  });
+
   it('rejects malformed ids and unknown query fields', async () => {
     expect((await call('chiefA', 'GET', '/api/incidents/not-a-uuid')).statusCode).toBe(400);
     expect((await call('chiefA', 'GET', '/api/incidents?foo=1')).statusCode).toBe(400);

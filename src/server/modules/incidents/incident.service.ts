@@ -257,7 +257,13 @@ export async function getIncident(
 /** Live incidents the actor may read (same rule as single reads, compiled to SQL). */
 export async function listVisibleIncidents(ctx: RequestContext, q: ListIncidentsQuery): Promise<Incident[]> {
   if (!ctx.actor) throw new AppError('UNAUTHENTICATED', 'Log in first: send Authorization: Bearer <token>.');
-  const where = policyFilter(ctx.actor, 'incident.read', { path: sql`j.path` }, { now: ctx.now() });
+  // Same attributes as incidentResource(): the path, and the incident's own task for task-scoped grants.
+  const where = policyFilter(
+    ctx.actor,
+    'incident.read',
+    { path: sql`j.path`, taskRefs: sql`array['incident:' || i.id]::text[]` },
+    { now: ctx.now() },
+  );
   return listIncidents(ctx.db, where, { status: q.status, jurisdictionId: q.jurisdictionId, limit: q.limit });
 }
 
