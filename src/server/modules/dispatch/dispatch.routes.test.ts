@@ -44,13 +44,13 @@ async function insertUnit(
   id: string,
   station: string,
   home: { lon: number; lat: number },
-  opts: { status?: string; shiftHoursAgo?: number } = {},
+  opts: { status?: string; shiftHoursAgo?: number; type?: string } = {},
 ): Promise<void> {
   const shift =
     opts.shiftHoursAgo === undefined ? null : new Date(Date.now() - opts.shiftHoursAgo * 3_600_000).toISOString();
   await t.database.db.execute(
     sql`insert into units (id, call_sign, type, jurisdiction_id, home_lon, home_lat, status, shift_started_at)
-        values (${id}, ${id.toUpperCase()}, 'patrol_car', ${station}, ${home.lon}, ${home.lat}, ${opts.status ?? 'available'},
+        values (${id}, ${id.toUpperCase()}, ${opts.type ?? 'patrol_car'}, ${station}, ${home.lon}, ${home.lat}, ${opts.status ?? 'available'},
                 ${shift}::timestamptz)`,
   );
 }
@@ -425,6 +425,47 @@ describe('POST /api/dispatch/recommend', () => {
     expect(fresh.etaSec).toBe(worn.etaSec);
     expect(fresh.rank).toBe(worn.rank - 1);
     await t.database.db.execute(sql`update units set status = 'off_duty' where id in ('u-a-worn', 'u-z-fresh')`);
+  });
+
+  it('fills the run card of an incident sub-type as an optimal assignment', async () => {
+    type Card = {
+      picks: { slotId: string; unitId: string; reason: string }[];
+      unfilled: { slotId: string; why: string }[];
+      method: string;
+    };
+    const card = async (incidentType: string) => {
+      const res = await req('POST', 'dispatcher', '/api/dispatch/recommend', { ...SCENE, incidentType });
+      expect(res.statusCode, res.body).toBe(200);
+      return res.json<Rec & { runCard: Card }>();
+    };
+    // The only special unit is also the nearest unit: nearest-first would spend it on a patrol slot.
+    await insertUnit('u-special', '440104001', { lon: 113.295, lat: 23.095 }, { type: 'special', shiftHoursAgo: 1 });
+    const r = await card('criminal.robbery');
+    expect(r.recommended[0]!.unitId).toBe('u-special'); // the ranking is unchanged
+    const bySlot = Object.fromEntries(r.runCard.picks.map((p) => [p.slotId, p.unitId]));
+    expect(bySlot).toEqual({ 'patrol-1': 'u-west', 'patrol-2': 'u-east', 'special-1': 'u-special' });
+    expect(r.runCard.unfilled).toEqual([]);
+    expect(['lp', 'mip']).toContain(r.runCard.method);
+    expect(r.runCard.picks[0]!.reason).toMatch(/road ETA/);
+    // Without a request for a run card the response has none.
+    const plain = await recommend(SCENE);
+    expect(plain).not.toHaveProperty('runCard');
+
+    await setStatus('u-special', 'busy');
+    const short = await card('criminal.robbery');
+    expect(short.runCard.unfilled).toEqual([expect.objectContaining({ slotId: 'special-1', why: 'no_eligible_unit' })]);
+    const minor = await card('report.clue'); // no card of its own: one patrol unit
+    expect(minor.runCard.picks.map((p) => p.unitId)).toEqual(['u-west']);
+    await setStatus('u-special', 'off_duty');
+
+    const unknown = await req('POST', 'dispatcher', '/api/dispatch/recommend', {
+      ...SCENE,
+      incidentType: 'criminal.nope',
+    });
+    expect(unknown.statusCode).toBe(400);
+    expect(err(unknown)).toMatchObject({ code: 'VALIDATION_FAILED', details: { incidentType: 'criminal.nope' } });
+    const malformed = await req('POST', 'dispatcher', '/api/dispatch/recommend', { ...SCENE, incidentType: 'Robbery' });
+    expect(malformed.statusCode).toBe(400);
   });
 
   it('refuses callers who may not dispatch and checks the location', async () => {

@@ -21,6 +21,13 @@ export const UnitListQuery = Type.Object(
   {
     status: Type.Optional(StatusEnum),
     staleAfterSec: Type.Optional(Type.Integer({ minimum: 1, maximum: 86_400, description: 'Default 120' })),
+    incidentType: Type.Optional(
+      Type.String({
+        pattern: '^[a-z_]+\\.[a-z_]+$',
+        maxLength: 64,
+        description: 'Incident sub-type (e.g. criminal.robbery): also fill its run card as an optimal assignment',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -107,6 +114,13 @@ export const RecommendBody = Type.Object(
     requiredEquipment: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 20 })),
     count: Type.Optional(Type.Integer({ minimum: 1, maximum: 20, description: 'Units to recommend (default 3)' })),
     staleAfterSec: Type.Optional(Type.Integer({ minimum: 1, maximum: 86_400, description: 'Default 120' })),
+    incidentType: Type.Optional(
+      Type.String({
+        pattern: '^[a-z_]+\\.[a-z_]+$',
+        maxLength: 64,
+        description: 'Incident sub-type (e.g. criminal.robbery): also fill its run card as an optimal assignment',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -152,6 +166,41 @@ export const RecommendResponse = Type.Object(
       ),
     ),
     searchMs: Type.Number({ description: 'Time of the reverse road search' }),
+    runCard: Type.Optional(
+      Type.Object(
+        {
+          incidentType: Type.String(),
+          picks: Type.Array(
+            Type.Object(
+              {
+                slotId: Type.String(),
+                label: Type.String(),
+                unitId: Type.String(),
+                callSign: Type.String(),
+                etaSec: Type.Number(),
+                reason: Type.String(),
+              },
+              { additionalProperties: false },
+            ),
+          ),
+          unfilled: Type.Array(
+            Type.Object(
+              {
+                slotId: Type.String(),
+                label: Type.String(),
+                why: Type.Union([Type.Literal('no_eligible_unit'), Type.Literal('eligible_units_taken')]),
+                detail: Type.String(),
+              },
+              { additionalProperties: false },
+            ),
+          ),
+          totalEtaSec: Type.Number(),
+          method: Type.Union([Type.Literal('lp'), Type.Literal('mip'), Type.Literal('none')]),
+          solveMs: Type.Number({ description: 'Time of the assignment solve' }),
+        },
+        { additionalProperties: false, description: 'Present when incidentType was given' },
+      ),
+    ),
   },
   { additionalProperties: false },
 );

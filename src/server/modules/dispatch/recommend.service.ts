@@ -5,7 +5,8 @@
  * active officers) and equipment (on the unit) are hard requirements: a unit lacking one is excluded with the
  * reason, as is a busy or off-duty unit, one whose live position is stale, one whose crew is over hours, and
  * one that cannot reach the scene within the horizon. A unit that never reported a position is placed at its
- * home base (its station).
+ * home base (its station). With an incident sub-type, the sub-type's run card (runcard.ts) is also filled from
+ * the reachable units as a small optimal assignment (runcard.assign.ts); the ranking itself is unchanged.
  */
 import { sql } from 'drizzle-orm';
 import type { RequestContext } from '../../context.ts';
@@ -17,6 +18,9 @@ import { mayDispatchSomewhere, requireActor } from './dispatch.policy.ts';
 import type { RecommendBodyDto, RecommendResponseDto, WhyNotReason } from './dispatch.schemas.ts';
 import { DEFAULT_STALE_AFTER_SEC } from './unit.presenter.ts';
 import { listUnitRows, unitCapabilities, type UnitRow } from './unit.repository.ts';
+import { SUB_TYPES } from '../incidents/incident.codes.ts';
+import { assignRunCard, ineligibility, type RunCardCandidate } from './runcard.assign.ts';
+import { runCardFor } from './runcard.ts';
 
 /** Units farther than this by road are out of range. */
 export const RECOMMEND_HORIZON_SEC = 45 * 60;
@@ -151,5 +155,59 @@ export async function recommendUnits(ctx: RequestContext, body: RecommendBodyDto
       detail: `Road ETA ${fmtEta(c.etaSec)}: ${count} faster unit(s) recommended.`,
     });
   }
-  return { recommended, excluded, searchMs: Math.round(searchMs * 100) / 100 };
+  const result: RecommendResponseDto = { recommended, excluded, searchMs: Math.round(searchMs * 100) / 100 };
+  if (body.incidentType !== undefined) result.runCard = await fillRunCard(ctx, body.incidentType, reachable);
+  return result;
+}
+
+/**
+ * Fills the incident sub-type's run card from the reachable units (sorted by ETA). Only a slot's n nearest
+ * eligible units can matter (n = slots on the card), so the model gets at most n² candidates.
+ */
+async function fillRunCard(
+  ctx: RequestContext,
+  incidentType: string,
+  reachable: readonly (Candidate & { etaSec: number })[],
+): Promise<NonNullable<RecommendResponseDto['runCard']>> {
+  if (!Object.hasOwn(SUB_TYPES, incidentType)) {
+    throw new AppError('VALIDATION_FAILED', `Unknown incident sub-type ${incidentType}.`, { incidentType });
+  }
+  const slots = runCardFor(incidentType);
+  const needsCaps = slots.some((s) => s.skills?.length || s.equipment?.length);
+  const caps = needsCaps
+    ? await unitCapabilities(
+        ctx.db,
+        reachable.map((c) => c.row.id),
+      )
+    : new Map<string, { skills: Set<string>; equipment: Set<string> }>();
+  const all: RunCardCandidate[] = reachable.map((c) => ({
+    unitId: c.row.id,
+    callSign: c.row.call_sign,
+    unitType: c.row.type,
+    etaSec: c.etaSec,
+    dutyHours: c.dutyHours,
+    skills: [...(caps.get(c.row.id)?.skills ?? [])],
+    equipment: [...(caps.get(c.row.id)?.equipment ?? [])],
+  }));
+  const pool = new Set<RunCardCandidate>();
+  for (const slot of slots) {
+    let taken = 0;
+    for (const c of all) {
+      if (taken === slots.length) break;
+      if (ineligibility(slot, c) === null) {
+        pool.add(c);
+        taken++;
+      }
+    }
+  }
+  const a = await assignRunCard(slots, [...pool]);
+  const label = new Map(slots.map((s) => [s.id, s.label]));
+  return {
+    incidentType,
+    picks: a.picks.map((p) => ({ ...p, label: label.get(p.slotId)! })),
+    unfilled: a.unfilled.map((u) => ({ ...u, label: label.get(u.slotId)! })),
+    totalEtaSec: Math.round(a.totalEtaSec),
+    method: a.method,
+    solveMs: a.solveMs,
+  };
 }
