@@ -2,7 +2,8 @@
  * Command-dispatch benchmarks (`npm run bench -- cad [--units N] [--searches N] [--positions N] [--pg URL]`):
  *  - recommendation: `recommendUnits` (policy-filtered unit query with live positions, one reverse road search,
  *    ranking) with N live units (default 1,000) scattered over the generated `province` graph; latency p50/p99
- *    over random scenes (target p99 < 50 ms), also with a required skill (adds the crew-capability query);
+ *    over random scenes (target p99 < 50 ms), also with a required skill (adds the crew-capability query) and
+ *    with the run card of an armed robbery (adds the HiGHS assignment; every 10th unit is a special unit);
  *  - AVL ingest: `ingestPositionBatch` in batches of one fix per unit (history append + latest upsert + audit
  *    entry per batch), positions/s (target ≥ 5,000/s), then the latest positions read back through `listUnits`.
  * Runs on an in-memory PGlite, and on PostgreSQL when `--pg` (an admin URL) or JW_TEST_PG_URL is given.
@@ -64,7 +65,8 @@ async function seed(database: Database, province: Province, graphBytes: Uint8Arr
     return { id: `u${i}`, call_sign: `B${String(i).padStart(4, '0')}`, lon: a.location[0], lat: a.location[1] };
   });
   await db.execute(sql`insert into units (id, call_sign, type, jurisdiction_id, home_lon, home_lat, status, shift_started_at)
-    select id, call_sign, 'patrol_car', '440101001', lon, lat, 'available', now() - interval '2 hours'
+    select id, call_sign, case when right(id, 1) = '0' then 'special' else 'patrol_car' end, '440101001', lon, lat,
+           'available', now() - interval '2 hours'
       from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(id text, call_sign text, lon float8, lat float8)`);
   await db.execute(sql`insert into officers (id, police_number, name, sex, birth_date, id_number, rank, post, jurisdiction_id, unit_id)
     select 'o' || g, lpad(g::text, 6, '0'), '警员', 'M', '1990-01-01', 'ID' || g, '警员', 'patrol', '440101001', 'u' || g
@@ -118,9 +120,10 @@ async function runOn(
   const live = listed.filter((u) => u.position && !u.position.stale).length;
 
   // Recommendation over random scenes.
-  const measure = async (requiredSkills?: string[]) => {
+  const measure = async (requiredSkills?: string[], incidentType?: string) => {
     const ms: number[] = [];
     const searchMs: number[] = [];
+    const solveMs: number[] = [];
     let recommended = 0;
     for (let k = 0; k < opts.searches + 10; k++) {
       const a = province.addresses[Math.floor(rng.next() * province.addresses.length)]!;
@@ -131,17 +134,23 @@ async function runOn(
         count: 3,
         staleAfterSec: 3_600,
         requiredSkills,
+        incidentType,
       });
       const dt = performance.now() - t;
       if (k >= 10) {
         ms.push(dt);
         searchMs.push(r.searchMs);
+        if (r.runCard) solveMs.push(r.runCard.solveMs);
         recommended += r.recommended.length;
       }
     }
     ms.sort((x, y) => x - y);
     searchMs.sort((x, y) => x - y);
+    solveMs.sort((x, y) => x - y);
     return {
+      ...(solveMs.length
+        ? { runCardSolveP50Ms: round(percentile(solveMs, 50)), runCardSolveP99Ms: round(percentile(solveMs, 99)) }
+        : {}),
       p50Ms: round(percentile(ms, 50)),
       p99Ms: round(percentile(ms, 99)),
       roadSearchP50Ms: round(percentile(searchMs, 50)),
@@ -151,6 +160,8 @@ async function runOn(
   };
   const plain = await measure();
   const withSkill = await measure(['negotiation']);
+  // Run card of an armed robbery (2 patrol + 1 special; every 10th unit is special), filled with HiGHS.
+  const withRunCard = await measure(undefined, 'criminal.robbery');
   return {
     avl: {
       positions: accepted,
@@ -161,7 +172,7 @@ async function runOn(
       latestListMs: round(listMs),
       liveUnitsListed: live,
     },
-    recommend: { liveUnits: opts.units, searches: opts.searches, ...plain, withRequiredSkill: withSkill },
+    recommend: { liveUnits: opts.units, searches: opts.searches, ...plain, withRequiredSkill: withSkill, withRunCard },
   };
 }
 
