@@ -7,7 +7,10 @@ export const dispatchModule = fp(
   async (app) => {
     await app.register(dispatchRoutes);
     // Load the run-card solver (WebAssembly) once at start-up, so the first run card does not pay for it.
-    app.addHook('onReady', warmRunCardSolver);
+    // A failed load only costs run cards (retried on use); plain recommendations do not need the solver.
+    app.addHook('onReady', async () => {
+      await warmRunCardSolver().catch((e: unknown) => app.log.warn({ err: e }, 'run-card solver failed to load'));
+    });
   },
   { name: 'dispatch', dependencies: ['auth'] },
 );

@@ -67,7 +67,10 @@ let highs: Promise<Highs> | undefined;
 
 /** The process' HiGHS instance (loaded on first use). */
 function solver(): Promise<Highs> {
-  highs ??= highsLoader();
+  highs ??= highsLoader().catch((e: unknown) => {
+    highs = undefined; // a failed load is retried on the next run card rather than cached
+    throw e;
+  });
   return highs;
 }
 
