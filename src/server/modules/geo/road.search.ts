@@ -113,49 +113,38 @@ interface Seeds {
   e: number[];
 }
 
-/** Seeds for leaving a snapped point onto the graph: each usable direction of its piece to its end vertex. */
-function departureSeeds(graph: RoadGraph, snap: Snap, times: EdgeTimes): Seeds {
+/**
+ * Seeds where a snapped point meets the graph, for each usable direction of its piece: when departing, the
+ * vertex the direction leads to and the time to reach it; when arriving, the vertex it comes from and the
+ * time from there to the point.
+ */
+function pieceSeeds(graph: RoadGraph, snap: Snap, times: EdgeTimes, way: 'depart' | 'arrive'): Seeds {
   const p = snap.piece;
   const L = snap.pieceLengthM;
-  const v: number[] = [];
-  const s: number[] = [];
-  const e: number[] = [];
+  const seeds: Seeds = { v: [], s: [], e: [] };
+  const fraction = (metres: number) => (L > 0 ? metres / L : 0);
   const along = graph.pieceAlongEdge[p]!;
   const against = graph.pieceAgainstEdge[p]!;
   if (along >= 0) {
-    v.push(graph.pieceTo[p]!);
-    s.push(L > 0 ? (times.forward[along]! * (L - snap.offsetM)) / L : 0);
-    e.push(along);
+    seeds.v.push(way === 'depart' ? graph.pieceTo[p]! : graph.pieceFrom[p]!);
+    seeds.s.push(times.forward[along]! * fraction(way === 'depart' ? L - snap.offsetM : snap.offsetM));
+    seeds.e.push(along);
   }
   if (against >= 0) {
-    v.push(graph.pieceFrom[p]!);
-    s.push(L > 0 ? (times.forward[against]! * snap.offsetM) / L : 0);
-    e.push(against);
+    seeds.v.push(way === 'depart' ? graph.pieceFrom[p]! : graph.pieceTo[p]!);
+    seeds.s.push(times.forward[against]! * fraction(way === 'depart' ? snap.offsetM : L - snap.offsetM));
+    seeds.e.push(against);
   }
-  return { v, s, e };
+  return seeds;
 }
 
-/** Seeds for arriving at a snapped point: each usable direction of its piece from its start vertex. */
-function arrivalSeeds(graph: RoadGraph, snap: Snap, times: EdgeTimes): Seeds {
-  const p = snap.piece;
-  const L = snap.pieceLengthM;
-  const v: number[] = [];
-  const s: number[] = [];
-  const e: number[] = [];
-  const along = graph.pieceAlongEdge[p]!;
-  const against = graph.pieceAgainstEdge[p]!;
-  if (along >= 0) {
-    v.push(graph.pieceFrom[p]!);
-    s.push(L > 0 ? (times.forward[along]! * snap.offsetM) / L : 0);
-    e.push(along);
-  }
-  if (against >= 0) {
-    v.push(graph.pieceTo[p]!);
-    s.push(L > 0 ? (times.forward[against]! * (L - snap.offsetM)) / L : 0);
-    e.push(against);
-  }
-  return { v, s, e };
-}
+/** Seeds for leaving a snapped point onto the graph. */
+const departureSeeds = (graph: RoadGraph, snap: Snap, times: EdgeTimes): Seeds =>
+  pieceSeeds(graph, snap, times, 'depart');
+
+/** Seeds for arriving at a snapped point from the graph. */
+const arrivalSeeds = (graph: RoadGraph, snap: Snap, times: EdgeTimes): Seeds =>
+  pieceSeeds(graph, snap, times, 'arrive');
 
 /** Seconds to drive from one snapped point to another on the same piece without leaving it (or Infinity). */
 function samePieceSeconds(graph: RoadGraph, from: Snap, to: Snap, times: EdgeTimes): number {
