@@ -1,3 +1,6 @@
+import { boardText } from '../modules/board/i18n.ts';
+import { fieldText } from '../modules/field/i18n.ts';
+import { progressText } from '../modules/progress/i18n.ts';
 /** English strings; the key set must equal zh-CN's (checked by the type below and by i18n.test.ts). */
 import type { zhCN } from './zh-CN.ts';
 
@@ -5,6 +8,9 @@ import type { zhCN } from './zh-CN.ts';
 export type Resources<T = typeof zhCN> = { [K in keyof T]: T[K] extends string ? string : Resources<T[K]> };
 
 export const en: Resources = {
+  board: boardText.en,
+  field: fieldText.en,
+  progress: progressText.en,
   app: {
     name: 'Jingwu',
     fullName: 'Jingwu Police Operations Platform',
@@ -53,6 +59,7 @@ export const en: Resources = {
     label: 'Main navigation',
     map: 'Situation map',
     dispatch: 'Command & dispatch',
+    field: 'My task',
     deployment: 'Force deployment',
     community: 'Community policing',
     dataGovernance: 'Data governance',

@@ -1,5 +1,12 @@
 /** Simplified Chinese strings: the source language. `en.ts` must have exactly the same keys (see i18n.test.ts). */
+import { boardText } from '../modules/board/i18n.ts';
+import { fieldText } from '../modules/field/i18n.ts';
+import { progressText } from '../modules/progress/i18n.ts';
+
 export const zhCN = {
+  board: boardText.zh,
+  field: fieldText.zh,
+  progress: progressText.zh,
   app: {
     name: '警务',
     fullName: '警务综合业务平台',
@@ -48,6 +55,7 @@ export const zhCN = {
     label: '主导航',
     map: '态势地图',
     dispatch: '指挥调度',
+    field: '我的任务',
     deployment: '警力投送',
     community: '社区警务',
     dataGovernance: '数据治理',

@@ -14,6 +14,8 @@ import { PreferenceButtons } from '../ui/PreferenceButtons.tsx';
 import { PlaceholderPage } from './PlaceholderPage.tsx';
 
 const MapWorkspace = lazy(() => import('../modules/map/components/MapWorkspace.tsx'));
+const BoardPage = lazy(() => import('../modules/board/components/BoardPage.tsx'));
+const FieldPage = lazy(() => import('../modules/field/components/FieldPage.tsx'));
 // `h` (home) needs the map module; import it only when asked, so the login bundle stays small.
 const flyHome = () => void import('../modules/map/state/map.instance.ts').then((m) => m.flyHome());
 
@@ -89,6 +91,14 @@ export function ConsolePage({ me }: { me: Me }) {
                 layersOpen={layersOpen}
                 onToggleLayers={() => setLayersOpen((o) => !o)}
               />
+            </Suspense>
+          ) : section === 'dispatch' ? (
+            <Suspense fallback={<div className="map-status">{t('map.loading')}</div>}>
+              <BoardPage />
+            </Suspense>
+          ) : section === 'field' ? (
+            <Suspense fallback={<div className="map-status">{t('map.loading')}</div>}>
+              <FieldPage />
             </Suspense>
           ) : section ? (
             <PlaceholderPage section={section} canOpenMap={sections.includes('map')} />

@@ -23,7 +23,8 @@ describe('role-aware navigation', () => {
 
   it('reads the section from the URL hash, refusing sections the user may not open', () => {
     const allowed = sectionsFor(['patrol_officer']);
-    expect(sectionFromHash('#/dispatch', allowed)).toBe('dispatch');
+    expect(sectionFromHash('#/field', allowed)).toBe('field');
+    expect(sectionFromHash('#/dispatch', allowed)).toBe('map');
     expect(sectionFromHash('#/users', allowed)).toBe('map');
     expect(sectionFromHash('#/nonsense', allowed)).toBe('map');
     expect(sectionFromHash('', allowed)).toBe('map');

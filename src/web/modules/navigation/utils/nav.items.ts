@@ -5,6 +5,7 @@
 export const SECTIONS = [
   'map',
   'dispatch',
+  'field',
   'deployment',
   'community',
   'dataGovernance',
@@ -29,7 +30,8 @@ const FIELD = [
 
 const ROLES_BY_SECTION: Record<Section, readonly string[]> = {
   map: FIELD,
-  dispatch: [...COMMAND, 'station_chief', 'patrol_officer'],
+  dispatch: [...COMMAND, 'station_chief'],
+  field: ['patrol_officer', 'community_officer'],
   deployment: [...COMMAND, 'station_chief'],
   community: ['station_chief', 'community_officer', 'grid_worker', 'volunteer'],
   dataGovernance: ['provincial_commander', 'city_dispatcher', 'station_chief', 'community_officer', 'system_admin'],
