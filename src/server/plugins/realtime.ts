@@ -17,11 +17,15 @@
  * - **Heartbeat.** A comment line every `heartbeatMs` keeps proxies from closing idle streams and lets the client
  *   detect a dead connection (no bytes for 2.5 heartbeats ⇒ reconnect).
  *
- * **Several instances (later).** `publish` will `NOTIFY jingwu_realtime` with the serialised event (or the id of
- * a row in an outbox table when it exceeds NOTIFY's 8000-byte payload limit); every instance `LISTEN`s on one
- * dedicated connection and hands notifications to `deliver()` below, so each delivers to its own clients.
- * Sequence numbers then come from the database so `Last-Event-ID` means the same on every instance. The
- * in-process API stays the same, so publishers need not change.
+ * **Several instances** (PostgreSQL only; `realtime.cluster.ts`). `publish` delivers to this instance's own
+ * connections at once, then queues the event for the others (fire-and-forget, in order): `pg_notify(
+ * 'jingwu_realtime', {origin, seq, topic, type, data, audience})`, or — above 7,500 bytes, NOTIFY's limit being
+ * 8,000 — a `realtime_outbox` row whose id the notification carries. Every instance `LISTEN`s on one dedicated
+ * connection, ignores its own echo, and hands foreign events to the same buffer-and-deliver path as local ones, so
+ * the audience check runs on the receiving instance against its own connections' actors. Foreign events get a
+ * local id (`<this instance>-<seq>`): `Last-Event-ID` replays on the instance that served the stream; a client
+ * that reconnects to another instance gets `resync`, and so does every client of an instance whose LISTEN
+ * connection dropped and came back (events may have been missed). On PGlite (one process) there is no bus.
  */
 import { randomBytes } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
@@ -35,6 +39,7 @@ import { AppError } from '../errors.ts';
 import { authenticate } from '../modules/auth/auth.service.ts';
 import { authSettings } from '../modules/auth/auth.settings.ts';
 import { can, type Resource } from '../modules/policy/policy.ts';
+import { startPostgresBus, type ClusterBus, type ClusterMessage } from './realtime.cluster.ts';
 
 /** Who may receive an event: everyone signed in, or whoever the policy allows `action` on `resource`. */
 export type RealtimeAudience = 'authenticated' | { action: string; resource: Resource };
@@ -54,6 +59,12 @@ export interface Realtime {
   tick(): Promise<void>;
   /** Open streams on this instance. */
   readonly connectionCount: number;
+  /** Random id of this app instance (prefix of its event ids). */
+  readonly instanceId: string;
+  /** `single` on PGlite; on PostgreSQL whether the LISTEN connection for other instances' events is up. */
+  readonly clusterState: 'single' | 'listening' | 'disconnected' | 'closed';
+  /** Resolves when the events published so far have been handed to the other instances (tests, shutdown). */
+  flush(): Promise<void>;
 }
 
 declare module 'fastify' {
@@ -105,9 +116,22 @@ function allowed(actor: Actor, audience: RealtimeAudience, now: Date): boolean {
   return can(actor, audience.action, audience.resource, { now });
 }
 
-function frame(id: string, type: string, data: unknown): string {
+function frame(id: string, type: string, dataJson: string): string {
   // JSON.stringify never emits a raw newline, so the payload is always one `data:` line.
-  return `id: ${id}\nevent: ${type}\ndata: ${JSON.stringify(data)}\n\n`;
+  return `id: ${id}\nevent: ${type}\ndata: ${dataJson}\n\n`;
+}
+
+function isAudience(v: unknown): v is RealtimeAudience {
+  if (v === 'authenticated') return true;
+  if (typeof v !== 'object' || v === null) return false;
+  const a = v as { action?: unknown; resource?: { type?: unknown; jurisdictionPath?: unknown } | null };
+  return (
+    typeof a.action === 'string' &&
+    typeof a.resource === 'object' &&
+    a.resource !== null &&
+    typeof a.resource.type === 'string' &&
+    typeof a.resource.jurisdictionPath === 'string'
+  );
 }
 
 function control(type: string, data: unknown): string {
@@ -121,6 +145,9 @@ function createHub(app: FastifyInstance, heartbeatMs: number) {
   const connections = new Map<string, Connection>();
   const buffer: Buffered[] = [];
   let seq = 0;
+  /** Set by the plugin on PostgreSQL. */
+  let bus: ClusterBus | null = null;
+  let sent = 0;
 
   const end = (conn: Connection, reason: string) => {
     if (!connections.delete(conn.id)) return;
@@ -147,15 +174,27 @@ function createHub(app: FastifyInstance, heartbeatMs: number) {
     return delivered;
   };
 
+  /** Buffers an event under a new local id and delivers it to this instance's connections. */
+  const accept = (topic: string, type: string, dataJson: string, audience: RealtimeAudience) => {
+    const id = `${instance}-${++seq}`;
+    const b: Buffered = { seq, topic, audience, frame: frame(id, type, dataJson) };
+    buffer.push(b);
+    if (buffer.length > REPLAY_BUFFER) buffer.shift();
+    return { id, delivered: deliver(b) };
+  };
+
   const realtime: Realtime = {
     publish(topic, event) {
       if (!NAME_RE.test(topic)) throw new Error(`realtime topic must match ${NAME}: ${JSON.stringify(topic)}`);
       if (!NAME_RE.test(event.type)) throw new Error(`realtime event type must match ${NAME}: ${event.type}`);
-      const id = `${instance}-${++seq}`;
-      const b: Buffered = { seq, topic, audience: event.audience, frame: frame(id, event.type, event.data) };
-      buffer.push(b);
-      if (buffer.length > REPLAY_BUFFER) buffer.shift();
-      return { id, delivered: deliver(b) };
+      const dataJson = JSON.stringify(event.data) ?? 'null';
+      const result = accept(topic, event.type, dataJson, event.audience);
+      // `n` keeps two identical events distinct: NOTIFY folds identical payloads sent in one transaction.
+      bus?.send(
+        `{"origin":${JSON.stringify(instance)},"n":${++sent},"topic":${JSON.stringify(topic)},` +
+          `"type":${JSON.stringify(event.type)},"audience":${JSON.stringify(event.audience)},"data":${dataJson}}`,
+      );
+      return result;
     },
     async tick() {
       for (const conn of connections.values()) write(conn, `: heartbeat ${Date.now()}\n\n`);
@@ -184,6 +223,13 @@ function createHub(app: FastifyInstance, heartbeatMs: number) {
     get connectionCount() {
       return connections.size;
     },
+    instanceId: instance,
+    get clusterState() {
+      return bus ? bus.state : 'single';
+    },
+    async flush() {
+      await bus?.flush();
+    },
   };
 
   const timer = setInterval(() => void realtime.tick(), heartbeatMs);
@@ -203,9 +249,30 @@ function createHub(app: FastifyInstance, heartbeatMs: number) {
       if (last + 1 < oldest) return null;
       return buffer.filter((b) => b.seq > last);
     },
-    close() {
+    /** On PostgreSQL: joins the other instances (awaits the first LISTEN; retries in the background). */
+    async joinCluster(pool: NonNullable<FastifyInstance['database']['pool']>) {
+      bus = await startPostgresBus({
+        pool,
+        instance,
+        log: app.log,
+        onMessage(msg: ClusterMessage) {
+          if (!NAME_RE.test(msg.topic) || !NAME_RE.test(msg.type) || !isAudience(msg.audience)) {
+            app.log.warn({ topic: msg.topic, type: msg.type }, 'realtime: foreign event of bad shape ignored');
+            return;
+          }
+          accept(msg.topic, msg.type, JSON.stringify(msg.data) ?? 'null', msg.audience);
+        },
+        onReconnect() {
+          // Whatever was published while we were deaf is lost for our clients: they reload.
+          for (const conn of [...connections.values()])
+            write(conn, control('resync', { reason: 'cluster_reconnected' }));
+        },
+      });
+    },
+    async close() {
       clearInterval(timer);
       for (const conn of [...connections.values()]) end(conn, 'server_shutdown');
+      await bus?.close();
     },
   };
 }
@@ -216,7 +283,8 @@ export const realtimePlugin = fp(
     const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
     const hub = createHub(app, HEARTBEAT_MS);
     app.decorate('realtime', hub.realtime);
-    // Open streams would keep `app.close()` waiting for ever: end them first.
+    if (app.database.kind === 'postgres' && app.database.pool) await hub.joinCluster(app.database.pool);
+    // Open streams would keep `app.close()` waiting for ever: end them first (and stop listening).
     app.addHook('preClose', async () => hub.close());
 
     app.get(
