@@ -29,7 +29,7 @@ export function HelpPanel({ onClose }: { onClose(): void }) {
                 <td>
                   <kbd>{s.key === 'Escape' ? 'Esc' : s.key.toUpperCase()}</kbd>
                 </td>
-                <td>{t(`help.keys.${s.action}`)}</td>
+                <td>{t('labelKey' in s ? s.labelKey : `help.keys.${s.action}`)}</td>
               </tr>
             ))}
           </tbody>

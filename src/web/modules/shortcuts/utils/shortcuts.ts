@@ -7,6 +7,11 @@ export const SHORTCUTS = [
   { key: 't', action: 'largeText' },
   { key: 'g', action: 'language' },
   { key: 'h', action: 'home' },
+  // Command board (指挥调度): handled by the board while it is open; their help text lives in the board's strings.
+  { key: 'n', action: 'newCall', labelKey: 'board.keys.newCall' },
+  { key: 'a', action: 'accept', labelKey: 'board.keys.accept' },
+  { key: 'j', action: 'nextIncident', labelKey: 'board.keys.next' },
+  { key: 'k', action: 'prevIncident', labelKey: 'board.keys.prev' },
   { key: 'Escape', action: 'escape' },
 ] as const;
 export type ShortcutAction = (typeof SHORTCUTS)[number]['action'];
