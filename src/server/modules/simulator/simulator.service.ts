@@ -1,0 +1,428 @@
+/**
+ * The demo simulator (`jingwu demo simulate`): runs inside the server process and keeps the command board
+ * alive. Every `tickMs` of its clock it
+ *   1. takes the calls that arrived since the last tick (Poisson at `ratePerMin`, drawn from the city's
+ *      history by CallProfile) through the intake service, as the `simulator` account;
+ *   2. plays the crews: orders sent to a unit (by a dispatcher on the board, or by the simulator itself for a
+ *      share `autoDispatch` of its calls, taking the top recommendation) are acknowledged after a few
+ *      seconds, the unit departs, drives its road route to the scene, arrives (the AVL geofence marks it on
+ *      scene; the crew reports it otherwise), handles the incident for a while, is released and drives home;
+ *      the incident is then closed with a disposition and result code;
+ *   3. moves every on-duty unit along the roads (available units patrol around their station) and reports all
+ *      positions in one AVL batch, which is what triggers the geofence arrivals.
+ * It acts only through the services the HTTP routes call, and announces every committed change on the same
+ * realtime topics, so open consoles update as if people had done it. `speedup` makes simulated durations
+ * (driving, crew delays, time on scene) that many times shorter; the call rate is per clock minute.
+ *
+ * Time comes from an injectable SimClock: the wall clock live, a ManualClock in tests (deterministic for a
+ * seed, and stop() leaves no timer).
+ */
+import type { FastifyInstance } from 'fastify';
+import { systemContext, type Actor, type RequestContext } from '../../context.ts';
+import { AppError } from '../../errors.ts';
+import { geoState, type GeoState } from '../geo/geo.state.ts';
+import { haversineM } from '../geo/geo.math.ts';
+import { intakeIncident } from '../incidents/incident.service.ts';
+import { changeUnitStatus, ingestPositionBatch } from '../dispatch/unit.service.ts';
+import type { PositionItemDto } from '../dispatch/dispatch.schemas.ts';
+import { ensureSimulatorActor } from './simulator.actor.ts';
+import { CallProfile, SimRandom } from './simulator.calls.ts';
+import { systemClock, type SimClock, type TimerHandle } from './simulator.clock.ts';
+import { planDrive, positionOn, type Drive } from './simulator.movement.ts';
+import { announceAlert, announceIncident, announceUnits } from './simulator.publish.ts';
+import { simUnits } from './simulator.repository.ts';
+
+/** How the simulator runs. */
+export interface SimulatorOptions {
+  /** New calls per clock minute (Poisson). Default 6. */
+  ratePerMin?: number;
+  /** Simulated durations (driving, crew delays, time on scene) run this many times faster. Default 1. */
+  speedup?: number;
+  /** Share (0-1) of its calls the simulator dispatches itself with the top recommendation. Default 0. */
+  autoDispatch?: number;
+  /** Random seed: the same seed and city give the same calls. Default 1. */
+  seed?: number;
+  /** Clock milliseconds between ticks (and between AVL reports). Default 5000. */
+  tickMs?: number;
+  /** Share (0-1) of off-duty units put on duty at start, so there is someone to send. Default 0.8. */
+  onDutyShare?: number;
+  /** Patrols drive to road junctions within this distance of their home station, metres. Default 2500. */
+  patrolRadiusM?: number;
+}
+
+/** What the simulator has done so far. */
+export interface SimulatorStats {
+  ticks: number;
+  calls: number;
+  callErrors: number;
+  unitsOnDuty: number;
+  positions: number;
+  dispatches: number;
+  acknowledged: number;
+  departed: number;
+  arrived: number;
+  released: number;
+  closed: number;
+  errors: number;
+}
+
+type Purpose = 'patrol' | 'respond' | 'return';
+
+interface SimUnit {
+  id: string;
+  callSign: string;
+  status: string;
+  home: { lon: number; lat: number };
+  pos: { lon: number; lat: number };
+  drive: Drive | null;
+  purpose: Purpose | null;
+  /** Clock time (ms) the current drive started. */
+  driveStart: number;
+  /** Road junctions a patrol may head for (indices into the graph's vertices), computed on first patrol. */
+  patrolTargets?: number[];
+}
+
+/** Cruising on patrol takes this many times longer than driving to a call. */
+const PATROL_SLOWDOWN = 1.8;
+/** AVL batches stay well under the route's limit of 5,000 fixes. */
+const BATCH = 1000;
+
+const defaults = (o: SimulatorOptions): Required<SimulatorOptions> => ({
+  ratePerMin: o.ratePerMin ?? 6,
+  speedup: o.speedup ?? 1,
+  autoDispatch: o.autoDispatch ?? 0,
+  seed: o.seed ?? 1,
+  tickMs: o.tickMs ?? 5000,
+  onDutyShare: o.onDutyShare ?? 0.8,
+  patrolRadiusM: o.patrolRadiusM ?? 2500,
+});
+
+/** Checks the options, with messages that say how to fix them. */
+export function validateSimulatorOptions(o: SimulatorOptions): Required<SimulatorOptions> {
+  const v = defaults(o);
+  const bad = (field: string, rule: string) =>
+    new AppError('VALIDATION_FAILED', `Simulator option ${field} ${rule}.`, { in: 'options', field });
+  if (!(v.ratePerMin > 0 && v.ratePerMin <= 600))
+    throw bad('ratePerMin', 'must be above 0 and at most 600 calls a minute');
+  if (!(v.speedup >= 1 && v.speedup <= 100)) throw bad('speedup', 'must be between 1 and 100');
+  if (!(v.autoDispatch >= 0 && v.autoDispatch <= 1)) throw bad('autoDispatch', 'must be a share between 0 and 1');
+  if (!(Number.isInteger(v.seed) && v.seed >= 0)) throw bad('seed', 'must be a whole number of 0 or more');
+  if (!(v.tickMs >= 100 && v.tickMs <= 60_000)) throw bad('tickMs', 'must be between 100 and 60000');
+  if (!(v.onDutyShare >= 0 && v.onDutyShare <= 1)) throw bad('onDutyShare', 'must be a share between 0 and 1');
+  if (!(v.patrolRadiusM >= 200 && v.patrolRadiusM <= 50_000)) throw bad('patrolRadiusM', 'must be 200-50000 m');
+  return v;
+}
+
+/** The simulator of one running app. */
+export class Simulator {
+  readonly options: Required<SimulatorOptions>;
+  readonly stats: SimulatorStats = {
+    ticks: 0,
+    calls: 0,
+    callErrors: 0,
+    unitsOnDuty: 0,
+    positions: 0,
+    dispatches: 0,
+    acknowledged: 0,
+    departed: 0,
+    arrived: 0,
+    released: 0,
+    closed: 0,
+    errors: 0,
+  };
+  /** Ids of the incidents the simulator created, oldest first. */
+  readonly createdIncidents: string[] = [];
+
+  private readonly clock: SimClock;
+  private readonly rng: Record<'arrivals' | 'calls' | 'duty' | 'patrol' | 'crew', SimRandom>;
+  private actor: Actor | null = null;
+  private profile: CallProfile | null = null;
+  private geo: GeoState | null = null;
+  private readonly units = new Map<string, SimUnit>();
+  private nextArrivalAt = 0;
+  private timer: TimerHandle | null = null;
+  private inFlight: Promise<void> | null = null;
+  private running = false;
+  private seq = 0;
+
+  constructor(
+    private readonly app: FastifyInstance,
+    options: SimulatorOptions = {},
+    clock?: SimClock,
+  ) {
+    this.options = validateSimulatorOptions(options);
+    this.clock = clock ?? systemClock();
+    const s = this.options.seed;
+    this.rng = {
+      arrivals: new SimRandom(s, 'arrivals'),
+      calls: new SimRandom(s, 'calls'),
+      duty: new SimRandom(s, 'duty'),
+      patrol: new SimRandom(s, 'patrol'),
+      crew: new SimRandom(s, 'crew'),
+    };
+  }
+
+  /** True between start() and stop(). */
+  get isRunning(): boolean {
+    return this.running;
+  }
+
+  /** Prepares (account, call profile, road graph, crews on duty) and schedules the first tick at once. */
+  async start(): Promise<void> {
+    if (this.running) return;
+    this.actor = await ensureSimulatorActor(this.ctx());
+    this.profile = await CallProfile.load(this.app.database.db);
+    this.geo = await geoState(this.app.database.db);
+    this.running = true;
+    await this.bringOnDuty();
+    this.nextArrivalAt = this.clock.now().getTime() + this.interArrivalMs();
+    this.schedule(0);
+  }
+
+  /** Stops ticking: clears the timer and waits for a tick under way to finish. */
+  async stop(): Promise<void> {
+    this.running = false;
+    if (this.timer) this.clock.clearTimeout(this.timer);
+    this.timer = null;
+    await this.inFlight;
+  }
+
+  private schedule(ms: number): void {
+    this.timer = this.clock.setTimeout(() => {
+      this.timer = null;
+      if (!this.running) return;
+      this.inFlight = this.tick().finally(() => {
+        this.inFlight = null;
+        if (this.running) this.schedule(this.options.tickMs);
+      });
+      return this.inFlight;
+    }, ms);
+  }
+
+  /** A request context acting as the simulator, on the simulator's clock. */
+  private ctx(): RequestContext {
+    return systemContext(this.app.database.db, this.app.auditSink, {
+      actor: this.actor,
+      now: () => this.clock.now(),
+      requestId: `sim-${(++this.seq).toString(36)}`,
+      userAgent: 'jingwu-simulator',
+    });
+  }
+
+  private interArrivalMs(): number {
+    return this.rng.arrivals.exponential(60_000 / this.options.ratePerMin);
+  }
+
+  /** Simulated seconds driven since clock time `sinceMs`. */
+  private simSecondsSince(sinceMs: number): number {
+    return ((this.clock.now().getTime() - sinceMs) / 1000) * this.options.speedup;
+  }
+
+  private warn(err: unknown, what: string): void {
+    this.stats.errors++;
+    this.app.log.warn({ err, what }, 'simulator step failed');
+  }
+
+  /** One tick: arrivals, crews, movement. A failing step is logged and the tick goes on. */
+  async tick(): Promise<void> {
+    this.stats.ticks++;
+    const now = this.clock.now();
+    await this.takeCalls(now);
+    try {
+      await this.syncUnits();
+    } catch (err) {
+      this.warn(err, 'read units');
+      return;
+    }
+    await this.move(now);
+  }
+
+  // ------------------------------------------------------------------------------------------------ calls
+
+  private async takeCalls(now: Date): Promise<void> {
+    while (this.running && this.nextArrivalAt <= now.getTime()) {
+      const at = new Date(this.nextArrivalAt);
+      this.nextArrivalAt += this.interArrivalMs();
+      await this.takeCall(at);
+    }
+  }
+
+  /** Draws one call and takes it through intake, announcing it like the route does. */
+  private async takeCall(at: Date): Promise<void> {
+    const geo = this.geo!;
+    const call = this.profile!.draw(this.rng.calls, at, (lon, lat) => geo.grids.resolve(lon, lat) !== null);
+    const address = this.nearestAddressText(call.lon, call.lat);
+    if (address) call.address = address;
+    try {
+      const r = await intakeIncident(this.ctx(), call);
+      this.stats.calls++;
+      this.createdIncidents.push(r.incident.id);
+      announceIncident(this.app.realtime, 'incident.created', r.incident);
+      if (r.alertId) announceAlert(this.app.realtime, r.incident, r.alertId);
+    } catch (err) {
+      this.stats.callErrors++;
+      this.warn(err, 'take call');
+    }
+  }
+
+  /** The standard address text of the nearest address within 100 m (how a caller would name the place). */
+  private nearestAddressText(lon: number, lat: number): string | undefined {
+    const geo = this.geo!;
+    const [k] = geo.addressTree ? geo.addressTree.neighbors(lon, lat, 1, 0.002) : [];
+    if (k === undefined) return undefined;
+    const a = geo.addresses[k]!;
+    return haversineM(lon, lat, a.lon, a.lat) <= 100 ? `${a.district}${a.street}` : undefined;
+  }
+
+  // ------------------------------------------------------------------------------------------------ units
+
+  /** Puts a seeded share of the off-duty units on duty (the demo city starts with every crew off duty). */
+  private async bringOnDuty(): Promise<void> {
+    const rows = await simUnits(this.app.database.db);
+    const off = rows.filter((r) => r.status === 'off_duty');
+    const want = Math.round(off.length * this.options.onDutyShare);
+    // A seeded shuffle (Fisher-Yates) of the call-sign order picks which crews start their shift.
+    const order = [...off];
+    for (let i = order.length - 1; i > 0; i--) {
+      const j = Math.floor(this.rng.duty.float() * (i + 1));
+      [order[i], order[j]] = [order[j]!, order[i]!];
+    }
+    for (const r of order.slice(0, want)) {
+      try {
+        const { event } = await changeUnitStatus(this.ctx(), r.id, { status: 'available', reason: '模拟器：上岗' });
+        announceUnits(this.app.realtime, [event]);
+      } catch (err) {
+        this.warn(err, `put ${r.callSign} on duty`);
+      }
+    }
+  }
+
+  /** Refreshes statuses (a dispatcher may have changed them) and adds units not seen before. */
+  private async syncUnits(): Promise<void> {
+    const rows = await simUnits(this.app.database.db);
+    for (const r of rows) {
+      let u = this.units.get(r.id);
+      if (!u) {
+        const home = { lon: r.homeLon, lat: r.homeLat };
+        u = {
+          id: r.id,
+          callSign: r.callSign,
+          status: r.status,
+          home,
+          pos: r.lon !== null && r.lat !== null ? { lon: r.lon, lat: r.lat } : home,
+          drive: null,
+          purpose: null,
+          driveStart: 0,
+        };
+        this.units.set(r.id, u);
+      }
+      if (u.status !== r.status) {
+        u.status = r.status;
+        // A patrol interrupted by a dispatch stops where it is; the crew decides what comes next.
+        if (u.purpose === 'patrol' && r.status !== 'available') this.setDrive(u, null, null);
+      }
+    }
+    this.stats.unitsOnDuty = [...this.units.values()].filter((u) => u.status !== 'off_duty').length;
+  }
+
+  private setDrive(u: SimUnit, drive: Drive | null, purpose: Purpose | null): void {
+    u.drive = drive;
+    u.purpose = drive ? purpose : null;
+    u.driveStart = this.clock.now().getTime();
+  }
+
+  /** Road junctions within the patrol radius of the unit's home (the nearest few when none is that close). */
+  private patrolTargets(u: SimUnit): number[] {
+    if (u.patrolTargets) return u.patrolTargets;
+    const g = this.geo!.graph;
+    const near: { v: number; d: number }[] = [];
+    for (let v = 0; v < g.vertexCount; v++)
+      near.push({ v, d: haversineM(u.home.lon, u.home.lat, g.lon[v]!, g.lat[v]!) });
+    const inside = near.filter((x) => x.d <= this.options.patrolRadiusM).map((x) => x.v);
+    u.patrolTargets =
+      inside.length >= 3
+        ? inside
+        : near
+            .sort((a, b) => a.d - b.d)
+            .slice(0, 10)
+            .map((x) => x.v);
+    return u.patrolTargets;
+  }
+
+  /** A new patrol leg to a random junction near home (null when no road route was found). */
+  private planPatrol(u: SimUnit, now: Date): Drive | null {
+    const g = this.geo!.graph;
+    const targets = this.patrolTargets(u);
+    for (let attempt = 0; attempt < 3 && targets.length > 0; attempt++) {
+      const v = this.rng.patrol.pick(targets);
+      try {
+        const d = planDrive(
+          this.geo!.network,
+          u.pos,
+          { lon: g.lon[v]!, lat: g.lat[v]! },
+          {
+            departAt: now,
+            slowdown: PATROL_SLOWDOWN,
+          },
+        );
+        if (d && d.lengthM > 50) return d;
+      } catch (err) {
+        if (!(err instanceof AppError)) throw err;
+      }
+    }
+    return null;
+  }
+
+  /** Advances every on-duty unit and reports all positions in AVL batches. */
+  private async move(now: Date): Promise<void> {
+    const fixes: PositionItemDto[] = [];
+    const recordedAt = now.toISOString();
+    for (const u of this.units.values()) {
+      if (u.status === 'off_duty') continue;
+      if (u.status === 'available' && (u.purpose !== 'patrol' || !u.drive || this.driveDone(u))) {
+        this.setDrive(u, this.planPatrol(u, now), 'patrol');
+      }
+      const before = u.pos;
+      if (u.drive) {
+        const p = positionOn(u.drive, this.simSecondsSince(u.driveStart));
+        u.pos = { lon: p.lon, lat: p.lat };
+      }
+      const movedM = haversineM(before.lon, before.lat, u.pos.lon, u.pos.lat);
+      const fix: PositionItemDto = { unitId: u.id, lon: u.pos.lon, lat: u.pos.lat, recordedAt };
+      const speed = (movedM / (this.options.tickMs / 1000)) * 3.6;
+      if (speed > 0 && speed <= 400) fix.speedKmh = Math.round(speed * 10) / 10;
+      if (movedM > 1) fix.heading = bearing(before, u.pos);
+      fixes.push(fix);
+    }
+    for (let i = 0; i < fixes.length; i += BATCH) {
+      try {
+        const r = await ingestPositionBatch(this.ctx(), fixes.slice(i, i + BATCH));
+        this.stats.positions += r.accepted;
+        announceUnits(this.app.realtime, r.events);
+      } catch (err) {
+        this.warn(err, 'report positions');
+      }
+    }
+  }
+
+  private driveDone(u: SimUnit): boolean {
+    return !u.drive || this.simSecondsSince(u.driveStart) >= u.drive.durationSec;
+  }
+
+  /** A unit's simulated state, for tests and diagnostics. */
+  unitState(id: string): { status: string; pos: { lon: number; lat: number }; purpose: Purpose | null } | undefined {
+    const u = this.units.get(id);
+    return u && { status: u.status, pos: { ...u.pos }, purpose: u.purpose };
+  }
+}
+
+/** Compass bearing from a to b, degrees in [0, 360). */
+function bearing(a: { lon: number; lat: number }, b: { lon: number; lat: number }): number {
+  const rad = Math.PI / 180;
+  const y = Math.sin((b.lon - a.lon) * rad) * Math.cos(b.lat * rad);
+  const x =
+    Math.cos(a.lat * rad) * Math.sin(b.lat * rad) -
+    Math.sin(a.lat * rad) * Math.cos(b.lat * rad) * Math.cos((b.lon - a.lon) * rad);
+  const deg = (Math.atan2(y, x) / rad + 360) % 360;
+  return deg >= 360 ? 0 : Math.round(deg * 10) / 10;
+}
