@@ -6,6 +6,11 @@
  *    with the run card of an armed robbery (adds the HiGHS assignment; every 10th unit is a special unit);
  *  - AVL ingest: `ingestPositionBatch` in batches of one fix per unit (history append + latest upsert + audit
  *    entry per batch), positions/s (target ≥ 5,000/s), then the latest positions read back through `listUnits`.
+ *  - quality (bench/cad-quality.ts): road-ETA choice against straight-line nearest unit on simulated days,
+ *    mean and 90th-percentile road travel time (`--days N`, `--calls N` per day);
+ *  - e2e (bench/cad-e2e.ts): intake → recommendation → dispatch through the HTTP API of a real server at a fixed
+ *    arrival rate (`--rate N` calls/s, default 100; `--seconds N`, default 30), target p99 < 200 ms.
+ * `--only recommend,avl,quality,e2e` runs some parts (recommend and avl share one setup and run together).
  * Runs on an in-memory PGlite, and on PostgreSQL when `--pg` (an admin URL) or JW_TEST_PG_URL is given.
  * The audit sink only counts entries here (the audit log has its own bench).
  */
@@ -22,6 +27,8 @@ import { generateGeography } from '../src/demo/geography/geography.generator.ts'
 import { buildRoadGraph } from '../src/demo/geography/geography.graph.ts';
 import { GeoRng } from '../src/demo/geography/geography.prng.ts';
 import { createServerDatabase, dropServerDatabase } from '../test/helpers/pg-server.ts';
+import { benchCadQuality } from './cad-quality.ts';
+import { benchCadE2e } from './cad-e2e.ts';
 
 /** Options of benchCad. */
 export interface BenchCadOptions {
@@ -30,7 +37,17 @@ export interface BenchCadOptions {
   positions?: number;
   pgUrl?: string;
   seed?: number;
+  /** Comma-separated parts to run: recommend, avl, quality, e2e (default all). */
+  only?: string;
+  /** Quality: simulated days and calls per day. */
+  days?: number;
+  callsPerDay?: number;
+  /** End-to-end: calls per second and measured seconds. */
+  rate?: number;
+  seconds?: number;
 }
+
+const PARTS = ['recommend', 'avl', 'quality', 'e2e'] as const;
 
 type Province = ReturnType<typeof generateGeography>;
 
@@ -83,7 +100,7 @@ async function runOn(
   database: Database,
   province: Province,
   graphBytes: Uint8Array,
-  opts: Required<Omit<BenchCadOptions, 'pgUrl'>>,
+  opts: Required<Pick<BenchCadOptions, 'units' | 'searches' | 'positions' | 'seed'>>,
 ): Promise<Record<string, unknown>> {
   const rng = new GeoRng(opts.seed, 'cad-bench');
   const units = await seed(database, province, graphBytes, opts.units, rng);
@@ -178,6 +195,22 @@ async function runOn(
 
 /** Runs the dispatch benchmarks and returns one result object. */
 export async function benchCad(opts: BenchCadOptions = {}): Promise<Record<string, unknown>> {
+  const parts = new Set(opts.only ? opts.only.split(',').map((p) => p.trim()) : PARTS);
+  const unknown = [...parts].filter((p) => !(PARTS as readonly string[]).includes(p));
+  if (unknown.length) throw new Error(`--only: unknown part(s) ${unknown.join(', ')}; use ${PARTS.join(', ')}`);
+  const out: Record<string, unknown> = {};
+  if (parts.has('recommend') || parts.has('avl')) Object.assign(out, await benchRecommendAndAvl(opts));
+  if (parts.has('quality')) {
+    out.quality = await benchCadQuality({ days: opts.days, callsPerDay: opts.callsPerDay, seed: opts.seed });
+  }
+  if (parts.has('e2e')) {
+    out.e2e = await benchCadE2e({ rate: opts.rate, seconds: opts.seconds, pgUrl: opts.pgUrl, seed: opts.seed });
+  }
+  return out;
+}
+
+/** Recommendation latency and AVL ingest on the province graph (PGlite, and PostgreSQL with a URL). */
+async function benchRecommendAndAvl(opts: BenchCadOptions): Promise<Record<string, unknown>> {
   const o = {
     units: opts.units ?? 1_000,
     searches: opts.searches ?? 200,

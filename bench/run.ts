@@ -15,6 +15,11 @@ const BENCHES: Record<string, () => Promise<Bench>> = {
         searches: args.searches ? Number(args.searches) : undefined,
         positions: args.positions ? Number(args.positions) : undefined,
         pgUrl: args.pg,
+        only: args.only,
+        days: args.days ? Number(args.days) : undefined,
+        callsPerDay: args.calls ? Number(args.calls) : undefined,
+        rate: args.rate ? Number(args.rate) : undefined,
+        seconds: args.seconds ? Number(args.seconds) : undefined,
       });
   },
   city: async () => {

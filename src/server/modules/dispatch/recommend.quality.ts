@@ -121,52 +121,54 @@ interface PlayResult {
   regretSec: number;
 }
 
-/** Plays the calls with one policy (or, in snapshot mode, both at once: the fleet never changes). */
+type Policy = 'road' | 'straightLine';
+
+/**
+ * Plays the calls under the given policies. In event mode pass one policy (each plays on its own fleet); in
+ * snapshot mode the fleet never changes, so one search per call serves both policies.
+ */
 function play(
   network: SnapIndex,
   units: readonly QualityPoint[],
   calls: readonly QualityCall[],
   options: QualityOptions,
-  policy: 'road' | 'straightLine',
-): PlayResult {
+  policies: readonly Policy[],
+): Record<Policy, PlayResult> {
   const pos = units.map((u) => ({ lon: u.lon, lat: u.lat }));
   const busyUntil = new Float64Array(units.length);
-  const out: PlayResult = { travel: [], unserved: 0, differs: 0, regretSec: 0 };
+  const fresh = (): PlayResult => ({ travel: [], unserved: 0, differs: 0, regretSec: 0 });
+  const out: Record<Policy, PlayResult> = { road: fresh(), straightLine: fresh() };
   const ordered = [...calls].sort((a, b) => a.atSec - b.atSec);
   for (const call of ordered) {
     const free: number[] = [];
     for (let i = 0; i < pos.length; i++) if (options.mode === 'snapshot' || busyUntil[i]! <= call.atSec) free.push(i);
-    if (free.length === 0) {
-      out.unserved++;
-      continue;
-    }
     const freePos = free.map((i) => pos[i]!);
-    const { etas } = etasTo(network, call, freePos, {
-      departAt: new Date(options.dayStart.getTime() + call.atSec * 1000),
-      horizonSec: options.horizonSec,
-    });
+    const etas =
+      free.length === 0
+        ? []
+        : etasTo(network, call, freePos, {
+            departAt: new Date(options.dayStart.getTime() + call.atSec * 1000),
+            horizonSec: options.horizonSec,
+          }).etas;
     const r = roadPick(etas);
-    if (r < 0) {
-      out.unserved++;
-      continue;
-    }
     const s = straightLinePick(freePos, call);
-    const pick = policy === 'road' ? r : s;
-    const travel = etas[pick]!.etaSec;
-    if (!Number.isFinite(travel)) {
-      // The crow-flies nearest unit cannot reach the scene (across water, outside the horizon).
-      out.unserved++;
-      continue;
-    }
-    out.travel.push(travel);
-    if (policy === 'straightLine') {
-      if (travel > etas[r]!.etaSec) out.differs++;
-      out.regretSec += travel - etas[r]!.etaSec;
-    }
-    if (options.mode === 'event') {
-      const unit = free[pick]!;
-      busyUntil[unit] = call.atSec + travel + call.serviceSec;
-      pos[unit] = { lon: call.lon, lat: call.lat };
+    for (const policy of policies) {
+      const o = out[policy];
+      const pick = policy === 'road' ? r : s;
+      const travel = r < 0 ? Infinity : etas[pick]!.etaSec;
+      if (!Number.isFinite(travel)) {
+        // No free unit, none within reach, or the crow-flies nearest cannot reach the scene (horizon).
+        o.unserved++;
+        continue;
+      }
+      o.travel.push(travel);
+      if (travel > etas[r]!.etaSec) o.differs++;
+      o.regretSec += travel - etas[r]!.etaSec;
+      if (options.mode === 'event') {
+        const unit = free[pick]!;
+        busyUntil[unit] = call.atSec + travel + call.serviceSec;
+        pos[unit] = { lon: call.lon, lat: call.lat };
+      }
     }
   }
   return out;
@@ -184,8 +186,14 @@ export function evaluateDispatchQuality(
   for (const c of calls) {
     if (!(c.atSec >= 0) || !(c.serviceSec >= 0)) throw new RangeError('calls need atSec >= 0 and serviceSec >= 0');
   }
-  const road = play(network, units, calls, options, 'road');
-  const straight = play(network, units, calls, options, 'straightLine');
+  let road: PlayResult;
+  let straight: PlayResult;
+  if (options.mode === 'snapshot')
+    ({ road, straightLine: straight } = play(network, units, calls, options, ['road', 'straightLine']));
+  else {
+    road = play(network, units, calls, options, ['road']).road;
+    straight = play(network, units, calls, options, ['straightLine']).straightLine;
+  }
   const a = stats(road.travel, road.unserved);
   const b = stats(straight.travel, straight.unserved);
   const pct = (x: number, y: number) => (y > 0 ? Math.round(((y - x) / y) * 1000) / 10 : 0);
