@@ -13,6 +13,8 @@ export interface Config {
   env: 'development' | 'test' | 'production';
   host: string;
   port: number;
+  /** The address residents reach the public pages at (the SMS progress link). */
+  publicUrl: string;
   /** Folder for the embedded database and generated development keys. */
   dataDir: string;
   /** `postgres://…` to use a PostgreSQL server; undefined means embedded PGlite in `dataDir`. */
@@ -160,6 +162,7 @@ export function loadConfig(env: Env = readEnv()): Config {
     env: nodeEnv,
     host: r.str('HOST', '127.0.0.1'),
     port: r.int('PORT', 8080, { min: 0, max: 65535 }),
+    publicUrl: '',
     dataDir: resolve(r.str('DATA_DIR', './data')),
     databaseUrl: parseDatabaseUrl(r, 'DATABASE_URL'),
     databaseMigrationUrl: parseDatabaseUrl(r, 'DATABASE_MIGRATION_URL'),
@@ -186,6 +189,9 @@ export function loadConfig(env: Env = readEnv()): Config {
       seed: r.int('DEMO_RANDOM_SEED', 110, { min: 0, max: 2 ** 31 - 1 }),
     },
   };
+  config.publicUrl = r.str('PUBLIC_URL', `http://localhost:${config.port}`).replace(/\/+$/, '');
+  if (!/^https?:\/\/[^\s/]+/.test(config.publicUrl))
+    r.problems.push('PUBLIC_URL must be an http(s) URL, e.g. https://110.example.gov.cn');
   if (nodeEnv === 'production') {
     if (!config.audit.hmacKey)
       r.problems.push('AUDIT_HMAC_KEY is required in production; generate: openssl rand -hex 32');

@@ -1,5 +1,4 @@
 /** HTTP routes of units, AVL and unit recommendation: thin handlers, one service call each. */
-import type { FastifyInstance } from 'fastify';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { errorResponses } from '../../../contracts/common.schemas.ts';
 import {
@@ -14,21 +13,8 @@ import {
   UnitStatusBody,
 } from './dispatch.schemas.ts';
 import { recommendUnits } from './recommend.service.ts';
-import { changeUnitStatus, ingestPositionBatch, listUnits, type UnitEvent } from './unit.service.ts';
-
-/** Announces committed unit changes on the `units` topic to whoever may read the unit. */
-function publishUnitEvents(app: FastifyInstance, events: UnitEvent[]): void {
-  for (const e of events) {
-    app.realtime.publish('units', {
-      type: e.type,
-      data: e.data,
-      audience: {
-        action: 'unit.read',
-        resource: { type: 'unit', id: e.data.id, jurisdictionPath: e.jurisdictionPath },
-      },
-    });
-  }
-}
+import { changeUnitStatus, ingestPositionBatch, listUnits } from './unit.service.ts';
+import { publishDispatchChanges, publishUnitEvents } from './dispatch.events.ts';
 
 const tags = ['dispatch'];
 
@@ -75,8 +61,9 @@ export const dispatchRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const { events, ...result } = await ingestPositionBatch(request.ctx, request.body.positions);
+      const { events, arrivals, ...result } = await ingestPositionBatch(request.ctx, request.body.positions);
       publishUnitEvents(app, events);
+      publishDispatchChanges(app, arrivals);
       return result;
     },
   );

@@ -114,6 +114,12 @@ export const RecommendBody = Type.Object(
     requiredEquipment: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 20 })),
     count: Type.Optional(Type.Integer({ minimum: 1, maximum: 20, description: 'Units to recommend (default 3)' })),
     staleAfterSec: Type.Optional(Type.Integer({ minimum: 1, maximum: 86_400, description: 'Default 120' })),
+    coverage: Type.Optional(
+      Type.Boolean({
+        description:
+          'Apply the coverage rule (for low priorities): a station’s last available unit ranks as if 5 min farther',
+      }),
+    ),
     incidentType: Type.Optional(
       Type.String({
         pattern: '^[a-z_]+\\.[a-z_]+$',

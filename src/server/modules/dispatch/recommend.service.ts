@@ -7,6 +7,8 @@
  * one that cannot reach the scene within the horizon. A unit that never reported a position is placed at its
  * home base (its station). With an incident sub-type, the sub-type's run card (runcard.ts) is also filled from
  * the reachable units as a small optimal assignment (runcard.assign.ts); the ranking itself is unchanged.
+ * For low-priority incidents (`coverage`), a station's last available unit ranks as if COVERAGE_PENALTY_SEC
+ * farther away, so routine calls do not strip an area of its only cover when another unit is nearly as close.
  */
 import { sql } from 'drizzle-orm';
 import type { RequestContext } from '../../context.ts';
@@ -26,6 +28,11 @@ import { runCardFor } from './runcard.ts';
 export const RECOMMEND_HORIZON_SEC = 45 * 60;
 /** A crew on duty longer than this is not sent to a new incident. */
 export const MAX_DUTY_HOURS = 12;
+/**
+ * Coverage rule (low priorities only): sending a station's last available unit leaves its area without cover,
+ * so such a unit ranks as if it were this much farther away. A much nearer unit still wins.
+ */
+export const COVERAGE_PENALTY_SEC = 5 * 60;
 
 type Excluded = RecommendResponseDto['excluded'][number];
 
@@ -40,7 +47,12 @@ interface Candidate {
 const fmtEta = (sec: number): string => `${Math.floor(sec / 60)} min ${Math.round(sec % 60)} s`;
 
 /** Ranks the units the actor may dispatch to (lon, lat); every unit not recommended says why. */
-export async function recommendUnits(ctx: RequestContext, body: RecommendBodyDto): Promise<RecommendResponseDto> {
+export async function recommendUnits(
+  ctx: RequestContext,
+  body: RecommendBodyDto,
+  opts: { coverage?: boolean } = {},
+): Promise<RecommendResponseDto> {
+  opts = { coverage: opts.coverage ?? body.coverage ?? false };
   const actor = requireActor(ctx);
   if (!mayDispatchSomewhere(actor)) {
     throw new AppError('FORBIDDEN', 'You may not incident.dispatch here.', {
@@ -126,9 +138,14 @@ export async function recommendUnits(ctx: RequestContext, body: RecommendBodyDto
       exclude(c.row, 'unreachable', `Its ${c.source === 'live' ? 'position' : 'home base'} is not near any road.`);
     } else exclude(c.row, 'unreachable', `No road route within ${RECOMMEND_HORIZON_SEC / 60} min.`);
   });
+  // Cover left behind: how many other units of the same station could answer a call now (reachable here).
+  const availableAt = new Map<string, number>();
+  for (const c of reachable) availableAt.set(c.row.jurisdiction_id, (availableAt.get(c.row.jurisdiction_id) ?? 0) + 1);
+  const coverLeft = (c: Candidate) => (availableAt.get(c.row.jurisdiction_id) ?? 1) - 1;
+  const penalty = (c: Candidate) => (opts.coverage && coverLeft(c) === 0 ? COVERAGE_PENALTY_SEC : 0);
   reachable.sort(
     (a, b) =>
-      a.etaSec - b.etaSec ||
+      a.etaSec + penalty(a) - (b.etaSec + penalty(b)) ||
       (a.dutyHours ?? 0) - (b.dutyHours ?? 0) ||
       (a.row.call_sign < b.row.call_sign ? -1 : a.row.call_sign > b.row.call_sign ? 1 : 0),
   );
@@ -145,6 +162,11 @@ export async function recommendUnits(ctx: RequestContext, body: RecommendBodyDto
       `Road ETA ${fmtEta(c.etaSec)} from its ${c.source === 'live' ? 'live position' : 'home base'}` +
       (needs.length ? `; has ${needs.join(', ')}` : '') +
       (c.dutyHours === null ? '' : `; crew on duty ${c.dutyHours.toFixed(1)} h`) +
+      (opts.coverage
+        ? coverLeft(c) === 0
+          ? `; last available unit of its station (ranked as ${COVERAGE_PENALTY_SEC / 60} min farther: low priority)`
+          : `; leaves ${coverLeft(c)} unit(s) available at its station`
+        : '') +
       '.',
   }));
   for (const c of reachable.slice(count)) {
@@ -152,7 +174,9 @@ export async function recommendUnits(ctx: RequestContext, body: RecommendBodyDto
       unitId: c.row.id,
       callSign: c.row.call_sign,
       why: 'ranked_lower',
-      detail: `Road ETA ${fmtEta(c.etaSec)}: ${count} faster unit(s) recommended.`,
+      detail:
+        `Road ETA ${fmtEta(c.etaSec)}: ${count} faster unit(s) recommended` +
+        (penalty(c) ? '; it is the last available unit of its station (coverage rule, low priority).' : '.'),
     });
   }
   const result: RecommendResponseDto = { recommended, excluded, searchMs: Math.round(searchMs * 100) / 100 };

@@ -1,4 +1,7 @@
-/** Units: policy-filtered listing, status changes (legal transitions, audited) and AVL position ingest. */
+/**
+ * Units: policy-filtered listing, status changes (legal transitions, audited; not while on a dispatch order) and
+ * AVL position ingest (which also marks units arriving inside their scene's geofence as on scene).
+ */
 import { sql } from 'drizzle-orm';
 import { recordAudit, transaction, type RequestContext } from '../../context.ts';
 import { AppError } from '../../errors.ts';
@@ -17,6 +20,8 @@ import {
   type PositionInput,
 } from './unit.repository.ts';
 import { UNIT_TRANSITIONS, canTransition, type UnitStatus } from './unit.status.ts';
+import { activeOrdersOfUnits } from './order.repository.ts';
+import { arrivalsFromFixes, type DispatchChanges } from './order.service.ts';
 
 /** A unit change to announce on the `units` topic (the route publishes it after the commit). */
 export interface UnitEvent {
@@ -58,6 +63,16 @@ export async function changeUnitStatus(
       });
     }
     const from = row.status as UnitStatus;
+    // A unit on an order moves with the order (acknowledge, en route, on scene, released, cancelled), so the
+    // order, the unit and the incident never disagree.
+    const [active] = await activeOrdersOfUnits(tx.db, [row.id]);
+    if (active) {
+      throw new AppError(
+        'UNIT_HAS_ACTIVE_ORDER',
+        `Unit ${row.call_sign} is on dispatch order ${active.id}: report its stages on the order instead.`,
+        { unitId: row.id, orderId: active.id, orderStatus: active.status },
+      );
+    }
     if (!canTransition(from, input.status)) {
       throw new AppError(
         'UNIT_STATUS_TRANSITION',
@@ -108,7 +123,15 @@ type Rejection = {
 export async function ingestPositionBatch(
   ctx: RequestContext,
   positions: PositionItemDto[],
-): Promise<{ accepted: number; duplicates: number; moved: number; rejected: Rejection[]; events: UnitEvent[] }> {
+): Promise<{
+  accepted: number;
+  duplicates: number;
+  moved: number;
+  rejected: Rejection[];
+  events: UnitEvent[];
+  /** Automatic arrivals (geofence) the fixes caused. */
+  arrivals: DispatchChanges;
+}> {
   requireActor(ctx);
   const now = ctx.now();
   return transaction(ctx, async (tx) => {
@@ -151,6 +174,10 @@ export async function ingestPositionBatch(
       outcome: 'success',
       payload: { received: positions.length, accepted: inserted.length, rejected: rejected.length },
     });
+    const arrivals = await arrivalsFromFixes(
+      tx,
+      moved.map((m) => ({ unitId: m.unit_id, lon: m.lon, lat: m.lat })),
+    );
     const events: UnitEvent[] = moved.map((m) => {
       const u = units.get(m.unit_id)!;
       return {
@@ -166,6 +193,7 @@ export async function ingestPositionBatch(
       moved: moved.length,
       rejected,
       events,
+      arrivals,
     };
   });
 }

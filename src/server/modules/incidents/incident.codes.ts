@@ -57,3 +57,37 @@ export const COMPATIBLE: Record<Category, readonly Category[]> = {
   dispute: ['dispute', 'public_order', 'criminal'],
   report: ['report'],
 };
+
+/** Dispositions (处置方式): how the incident was dealt with; required to close it. */
+export const DISPOSITIONS: Record<string, { label: string }> = {
+  on_scene_resolved: { label: '现场处置完毕' },
+  criminal_case_filed: { label: '刑事立案' },
+  administrative_case: { label: '行政案件受理' },
+  mediated: { label: '调解处理' },
+  transferred: { label: '移交其他部门' },
+  referred_fire_medical: { label: '转消防/急救' },
+  no_police_matter: { label: '非警务求助，已告知' },
+  false_report: { label: '虚假警情' },
+};
+
+/** Result codes (处置结果): what came of it; required to close. */
+export const RESULTS: Record<string, { label: string }> = {
+  resolved: { label: '问题已解决' },
+  suspect_detained: { label: '抓获嫌疑人' },
+  under_investigation: { label: '待进一步侦查' },
+  property_recovered: { label: '追回财物' },
+  injured_to_hospital: { label: '伤者已送医' },
+  advice_given: { label: '已劝导告知' },
+  parties_not_found: { label: '未找到当事人' },
+};
+
+/** Category labels for the code list endpoint. */
+export const CATEGORY_LABELS: Record<Category, string> = {
+  criminal: '刑事',
+  public_order: '治安',
+  traffic: '交通',
+  fire: '火灾',
+  assistance: '求助',
+  dispute: '纠纷',
+  report: '举报',
+};

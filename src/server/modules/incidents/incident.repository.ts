@@ -213,9 +213,18 @@ export async function callersOf(db: Executor, ids: string[]): Promise<Caller[]> 
 export async function updateIncident(
   db: Executor,
   id: string,
-  patch: { status?: IncidentStatus; severity?: number; priority?: number; closedAt?: Date | null },
+  patch: {
+    status?: IncidentStatus;
+    severity?: number;
+    priority?: number;
+    closedAt?: Date | null;
+    disposition?: string | null;
+    resultCode?: string | null;
+  },
 ): Promise<void> {
   const sets: SQL[] = [];
+  if (patch.disposition !== undefined) sets.push(sql`disposition = ${patch.disposition}`);
+  if (patch.resultCode !== undefined) sets.push(sql`result_code = ${patch.resultCode}`);
   if (patch.status !== undefined) sets.push(sql`status = ${patch.status}`);
   if (patch.severity !== undefined) sets.push(sql`severity = ${patch.severity}`);
   if (patch.priority !== undefined) sets.push(sql`priority = ${patch.priority}`);
@@ -318,4 +327,144 @@ export async function markMerged(db: Executor, dupId: string, keepId: string, at
   await db.execute(
     sql`update incidents set merged_into = ${keepId}, status = 'cancelled', closed_at = ${at.toISOString()} where id = ${dupId}`,
   );
+}
+
+/** Open live incidents matching `where`, most urgent first (priority, then the longest wait). */
+export async function openIncidents(db: Executor, where: SQL, limit: number): Promise<Incident[]> {
+  const rows = await query<IncidentRow>(
+    db,
+    sql`${SELECT} where not i.historical and i.status not in ('closed', 'cancelled') and ${where}
+        order by coalesce(i.priority, 5), i.reported_at, i.id limit ${limit}`,
+  );
+  return rows.map(rowToIncident);
+}
+
+/** When each incident first reached each status (from the timeline). */
+export async function stageTimesOf(
+  db: Executor,
+  ids: readonly string[],
+): Promise<Map<string, Partial<Record<IncidentStatus, Date>>>> {
+  const out = new Map<string, Partial<Record<IncidentStatus, Date>>>();
+  if (ids.length === 0) return out;
+  const rows = await query<{ incident_id: string; to_status: IncidentStatus; at: Date | string }>(
+    db,
+    sql`select incident_id, to_status, min(at) as at from incident_events
+         where kind = 'status' and to_status is not null and incident_id in (${sql.join(
+           ids.map((i) => sql`${i}`),
+           sql`, `,
+         )})
+         group by incident_id, to_status`,
+  );
+  for (const r of rows) {
+    let m = out.get(r.incident_id);
+    if (!m) out.set(r.incident_id, (m = {}));
+    m[r.to_status] = new Date(r.at);
+  }
+  return out;
+}
+
+export interface AttachmentMeta {
+  id: string;
+  incidentId: string;
+  fileName: string;
+  contentType: string;
+  size: number;
+  sha256: string;
+  createdAt: Date;
+}
+
+/** Stores an attachment; returns its metadata. */
+export async function insertAttachment(
+  db: Executor,
+  a: { incidentId: string; fileName: string; contentType: string; data: Buffer; sha256: string; by: string; at: Date },
+): Promise<AttachmentMeta> {
+  const [row] = await query<{ id: string }>(
+    db,
+    sql`insert into incident_attachments (incident_id, file_name, content_type, size_bytes, sha256, data, created_by,
+          created_at)
+        values (${a.incidentId}, ${a.fileName}, ${a.contentType}, ${a.data.length}, ${a.sha256},
+          decode(${a.data.toString('base64')}, 'base64'), ${a.by}, ${a.at.toISOString()})
+        returning id`,
+  );
+  return {
+    id: row!.id,
+    incidentId: a.incidentId,
+    fileName: a.fileName,
+    contentType: a.contentType,
+    size: a.data.length,
+    sha256: a.sha256,
+    createdAt: a.at,
+  };
+}
+
+interface AttachmentRow extends Record<string, unknown> {
+  id: string;
+  incident_id: string;
+  file_name: string;
+  content_type: string;
+  size_bytes: number;
+  sha256: string;
+  created_at: Date | string;
+}
+
+const toMeta = (r: AttachmentRow): AttachmentMeta => ({
+  id: r.id,
+  incidentId: r.incident_id,
+  fileName: r.file_name,
+  contentType: r.content_type,
+  size: Number(r.size_bytes),
+  sha256: r.sha256,
+  createdAt: new Date(r.created_at),
+});
+
+/** An incident's attachments (metadata only), oldest first. */
+export async function attachmentsOf(db: Executor, incidentId: string): Promise<AttachmentMeta[]> {
+  const rows = await query<AttachmentRow>(
+    db,
+    sql`select id, incident_id, file_name, content_type, size_bytes, sha256, created_at from incident_attachments
+         where incident_id = ${incidentId} order by created_at, id`,
+  );
+  return rows.map(toMeta);
+}
+
+/** One attachment with its content, or undefined. */
+export async function attachmentContent(
+  db: Executor,
+  incidentId: string,
+  id: string,
+): Promise<(AttachmentMeta & { data: Buffer }) | undefined> {
+  const [row] = await query<AttachmentRow & { b64: string }>(
+    db,
+    sql`select id, incident_id, file_name, content_type, size_bytes, sha256, created_at,
+               encode(data, 'base64') as b64
+          from incident_attachments where incident_id = ${incidentId} and id = ${id}`,
+  );
+  return row ? { ...toMeta(row), data: Buffer.from(row.b64.replace(/\s+/g, ''), 'base64') } : undefined;
+}
+
+/** Links two incidents (idempotent); returns whether a new link was made. */
+export async function insertLink(
+  db: Executor,
+  a: string,
+  b: string,
+  e: { note: string | null; by: string; at: Date },
+): Promise<boolean> {
+  const [lo, hi] = a < b ? [a, b] : [b, a];
+  const rows = await query<{ incident_id: string }>(
+    db,
+    sql`insert into incident_links (incident_id, linked_id, note, created_by, created_at)
+        values (${lo}, ${hi}, ${e.note}, ${e.by}, ${e.at.toISOString()})
+        on conflict do nothing returning incident_id`,
+  );
+  return rows.length === 1;
+}
+
+/** Ids of the incidents linked to `id`. */
+export async function linksOf(db: Executor, id: string): Promise<string[]> {
+  const rows = await query<{ other: string }>(
+    db,
+    sql`select linked_id as other from incident_links where incident_id = ${id}
+        union select incident_id as other from incident_links where linked_id = ${id} order by other`,
+  );
+  return rows.map((r) => r.other);
 }

@@ -339,7 +339,11 @@ describe('lifecycle', () => {
     const id = (await intake('dispatcherA', callBody(a, { description: 'lifecycle' }))).json<{ incident: View }>()
       .incident.id;
     const go = (who: string, transition: string, note?: string) =>
-      call(who, 'POST', `/api/incidents/${id}/transitions`, { transition, ...(note ? { note } : {}) });
+      call(who, 'POST', `/api/incidents/${id}/transitions`, {
+        transition,
+        ...(note ? { note } : {}),
+        ...(transition === 'close' && note ? { disposition: 'on_scene_resolved', resultCode: 'resolved' } : {}),
+      });
     const bad = await go('dispatcherA', 'close');
     expect(bad.statusCode).toBe(409);
     expect(bad.json<{ error: { code: string; details: unknown } }>().error).toMatchObject({

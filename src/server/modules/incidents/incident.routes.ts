@@ -31,24 +31,14 @@ import {
 } from './incident.service.ts';
 import { incidentResource, presentIncidents, presentProgress } from './incident.presenter.ts';
 import type { Incident } from './incident.repository.ts';
+import { publishIncident } from './incident.events.ts';
+import { progressSmsText } from './incident.sms.ts';
+import { publishDispatchChanges } from '../dispatch/dispatch.events.ts';
 
 const tags = ['incidents'];
 
 export const incidentRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  /** Tells open consoles that may read the incident; carries no personal data. */
-  const announce = (type: string, i: Incident) =>
-    app.realtime.publish('incidents', {
-      type,
-      data: {
-        id: i.id,
-        status: i.status,
-        severity: i.severity,
-        priority: i.priority,
-        subType: i.subType,
-        jurisdictionId: i.jurisdictionId,
-      },
-      audience: { action: 'incident.read', resource: incidentResource(i) },
-    });
+  const announce = (type: string, i: Incident) => publishIncident(app, type, i);
 
   app.post(
     '/api/incidents',
@@ -70,7 +60,13 @@ export const incidentRoutes: FastifyPluginAsyncTypebox = async (app) => {
           const r = await intakeIncident(tx, request.body);
           created = { incident: r.incident, alertId: r.alertId };
           const [incident] = await presentIncidents(tx, [r.incident], 'create');
-          return { incident: incident!, alertId: r.alertId, duplicateCandidates: r.duplicateCandidates };
+          const code = r.incident.queryCode;
+          return {
+            incident: incident!,
+            alertId: r.alertId,
+            duplicateCandidates: r.duplicateCandidates,
+            smsText: code ? progressSmsText(code, r.incident.receivedAt, app.config.publicUrl) : null,
+          };
         },
       );
       if (created && !result.replayed) {
@@ -140,12 +136,20 @@ export const incidentRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Move an incident through its lifecycle (illegal transitions answer INCIDENT_BAD_TRANSITION)',
         params: IncidentIdParams,
         body: TransitionBody,
-        response: { 200: IncidentView, ...errorResponses(401, 403, 404, 409) },
+        response: { 200: IncidentView, ...errorResponses(400, 401, 403, 404, 409) },
       },
     },
     async (request) => {
-      const i = await transitionIncident(request.ctx, request.params.id, request.body.transition, request.body.note);
+      const { transition, note, ...codes } = request.body;
+      const { incident: i, changes } = await transitionIncident(
+        request.ctx,
+        request.params.id,
+        transition,
+        note,
+        codes,
+      );
       announce('incident.updated', i);
+      publishDispatchChanges(app, changes);
       return (await presentIncidents(request.ctx, [i], 'transition'))[0]!;
     },
   );

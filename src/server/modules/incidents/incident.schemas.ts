@@ -73,6 +73,8 @@ export const CreateIncidentResponse = Type.Object({
   duplicateCandidates: Type.Array(
     Type.Object({ id: Type.String(), subType: Type.String(), distanceM: Type.Number(), receivedAt: Type.String() }),
   ),
+  /** The SMS text for the caller: the query code and the progress link (null when there is no code). */
+  smsText: Type.Union([Type.String(), Type.Null()]),
 });
 
 export const ListIncidentsQuery = Type.Object(
@@ -91,6 +93,12 @@ export const TransitionBody = Type.Object(
   {
     transition: lit(TRANSITIONS),
     note: Type.Optional(Type.String({ minLength: 1, maxLength: 2000 })),
+    disposition: Type.Optional(
+      Type.String({ pattern: '^[a-z_]{2,40}$', description: 'Required to close: code from GET /api/incidents/codes' }),
+    ),
+    resultCode: Type.Optional(
+      Type.String({ pattern: '^[a-z_]{2,40}$', description: 'Required to close: code from GET /api/incidents/codes' }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -143,5 +151,106 @@ export const MergeBody = Type.Object(
     }),
     note: Type.Optional(Type.String({ minLength: 1, maxLength: 2000 })),
   },
+  { additionalProperties: false },
+);
+
+const Coded = Type.Object({ code: Type.String(), label: Type.String() }, { additionalProperties: false });
+
+export const CodesResponse = Type.Object(
+  {
+    categories: Type.Array(Coded),
+    subTypes: Type.Array(
+      Type.Object(
+        {
+          code: Type.String(),
+          category: Type.String(),
+          label: Type.String(),
+          baseSeverity: Type.Integer(),
+          lifeThreat: Type.Boolean(),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    dispositions: Type.Array(Coded),
+    results: Type.Array(Coded),
+    stageTargetsSec: Type.Record(Type.String(), Type.Record(Type.String(), Type.Integer())),
+  },
+  { additionalProperties: false },
+);
+
+export const StageTimer = Type.Object(
+  {
+    stage: Type.Union([Type.Literal('dispatch'), Type.Literal('acknowledge'), Type.Literal('on_scene')]),
+    targetSec: Type.Integer(),
+    elapsedSec: Type.Integer(),
+    done: Type.Boolean(),
+    late: Type.Boolean(),
+  },
+  { additionalProperties: false },
+);
+
+export const QueueQuery = Type.Object(
+  { limit: Type.Integer({ minimum: 1, maximum: 500, default: 200 }) },
+  { additionalProperties: false },
+);
+
+export const NoteBody = Type.Object(
+  { text: Type.String({ minLength: 1, maxLength: 2000 }) },
+  { additionalProperties: false },
+);
+
+export const NoteResponse = Type.Object(
+  { incidentId: Type.String(), at: Type.String({ format: 'date-time' }) },
+  { additionalProperties: false },
+);
+
+export const ATTACHMENT_TYPES = ['image/jpeg', 'image/png', 'image/webp', 'application/pdf'] as const;
+/** Largest attachment accepted (decoded bytes). */
+export const ATTACHMENT_MAX_BYTES = 3 * 1024 * 1024;
+
+export const AttachmentBody = Type.Object(
+  {
+    fileName: Type.String({ minLength: 1, maxLength: 200, pattern: '^[^/\\\\\\u0000-\\u001f]+$' }),
+    contentType: lit(ATTACHMENT_TYPES),
+    dataBase64: Type.String({
+      minLength: 4,
+      maxLength: Math.ceil(ATTACHMENT_MAX_BYTES / 3) * 4,
+      pattern: '^[A-Za-z0-9+/]+={0,2}$',
+      description: 'The file, base64 (at most 3 MiB decoded)',
+    }),
+  },
+  { additionalProperties: false },
+);
+
+export const AttachmentView = Type.Object(
+  {
+    id: Type.String(),
+    incidentId: Type.String(),
+    fileName: Type.String(),
+    contentType: Type.String(),
+    size: Type.Integer(),
+    sha256: Type.String(),
+    createdAt: Type.String({ format: 'date-time' }),
+  },
+  { additionalProperties: false },
+);
+
+export const AttachmentList = Type.Object({ items: Type.Array(AttachmentView) }, { additionalProperties: false });
+
+export const AttachmentParams = Type.Object(
+  { id: Type.String({ format: 'uuid' }), attachmentId: Type.String({ format: 'uuid' }) },
+  { additionalProperties: false },
+);
+
+export const LinkBody = Type.Object(
+  {
+    otherId: Type.String({ format: 'uuid', description: 'the related incident (not a duplicate: both stay open)' }),
+    note: Type.Optional(Type.String({ minLength: 1, maxLength: 2000 })),
+  },
+  { additionalProperties: false },
+);
+
+export const LinksResponse = Type.Object(
+  { incidentId: Type.String(), linkedIds: Type.Array(Type.String()) },
   { additionalProperties: false },
 );

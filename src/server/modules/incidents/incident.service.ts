@@ -12,7 +12,8 @@ import { policyFilter } from '../policy/policy.filter.ts';
 import { geocode, resolvePoint } from '../geo/geo.service.ts';
 import { geoState } from '../geo/geo.state.ts';
 import { haversineM } from '../geo/geo.math.ts';
-import { COMPATIBLE, SUB_TYPES, isKnownSubType, type Category } from './incident.codes.ts';
+import { COMPATIBLE, DISPOSITIONS, RESULTS, SUB_TYPES, isKnownSubType, type Category } from './incident.codes.ts';
+import { standDownIncident, type DispatchChanges } from '../dispatch/order.service.ts';
 import { REPEAT_WINDOW_DAYS, grade, priorityFor } from './incident.grading.ts';
 import { nextStatus, type Transition } from './incident.lifecycle.ts';
 import { incidentResource } from './incident.presenter.ts';
@@ -279,7 +280,8 @@ export async function transitionIncident(
   id: string,
   transition: Transition,
   note: string | undefined,
-): Promise<Incident> {
+  codes: { disposition?: string; resultCode?: string } = {},
+): Promise<{ incident: Incident; changes: DispatchChanges }> {
   return transaction(ctx, async (tx) => {
     const i = await getIncident(tx, id, { forUpdate: true });
     const actor = authorize(
@@ -294,28 +296,62 @@ export async function transitionIncident(
         transition,
       });
     }
+    if (transition === 'close') {
+      const bad = [
+        ...(codes.disposition !== undefined && Object.hasOwn(DISPOSITIONS, codes.disposition) ? [] : ['disposition']),
+        ...(codes.resultCode !== undefined && Object.hasOwn(RESULTS, codes.resultCode) ? [] : ['resultCode']),
+      ];
+      if (bad.length) {
+        throw new AppError(
+          'INCIDENT_CLOSE_CODES_REQUIRED',
+          'Closing needs a disposition and a result code from the code list (GET /api/incidents/codes).',
+          { fields: bad, known: { disposition: Object.keys(DISPOSITIONS), resultCode: Object.keys(RESULTS) } },
+        );
+      }
+    } else if (codes.disposition !== undefined || codes.resultCode !== undefined) {
+      throw new AppError('VALIDATION_FAILED', 'disposition and resultCode go with the close transition only.', {
+        in: 'body',
+        field: codes.disposition !== undefined ? 'disposition' : 'resultCode',
+      });
+    }
     const now = tx.now();
     await updateIncident(tx.db, id, {
       status: to,
       closedAt: to === 'closed' || to === 'cancelled' ? now : transition === 'reopen' ? null : undefined,
+      disposition: transition === 'close' ? codes.disposition! : transition === 'reopen' ? null : undefined,
+      resultCode: transition === 'close' ? codes.resultCode! : transition === 'reopen' ? null : undefined,
     });
+    const closing =
+      transition === 'close'
+        ? `${DISPOSITIONS[codes.disposition!]!.label} / ${RESULTS[codes.resultCode!]!.label}`
+        : null;
     await appendEvent(tx.db, id, {
       kind: 'status',
       fromStatus: i.status,
       toStatus: to,
-      note: note ?? null,
+      note: [closing, note].filter(Boolean).join(': ') || null,
       actorId: actor.userId,
       at: now,
     });
+    // Closing or cancelling stands every unit still on the incident down.
+    const changes =
+      to === 'closed' || to === 'cancelled'
+        ? await standDownIncident(tx, id, to)
+        : { incidents: [], orders: [], units: [] };
     await recordAudit(tx, {
       action: `incident.${transition}`,
       resourceType: 'incident',
       resourceId: id,
       outcome: 'success',
       jurisdictionId: i.jurisdictionId,
-      payload: { from: i.status, to },
+      payload: {
+        from: i.status,
+        to,
+        ...(transition === 'close' ? { disposition: codes.disposition, resultCode: codes.resultCode } : {}),
+        ...(changes.orders.length ? { stoodDown: changes.orders.map((o) => o.order.id) } : {}),
+      },
     });
-    return (await findIncident(tx.db, id))!;
+    return { incident: (await findIncident(tx.db, id))!, changes };
   });
 }
 
