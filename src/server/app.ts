@@ -23,6 +23,7 @@ import { usersModule } from './modules/users/index.ts';
 import { geoModule } from './modules/geo/geo.module.ts';
 import { incidentsModule } from './modules/incidents/index.ts';
 import { dispatchModule } from './modules/dispatch/index.ts';
+import { devicesModule } from './modules/devices/index.ts';
 
 export interface BuildAppOptions {
   config: Config;
@@ -79,6 +80,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(dispatchModule);
   await app.register(realtimePlugin);
   await app.register(incidentsModule);
+  await app.register(devicesModule);
   await app.register(systemRoutes);
   await app.register(webPlugin);
   return app;

@@ -23,6 +23,8 @@ export interface Config {
   databaseMigrationUrl: string | undefined;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   bodyLimitBytes: number;
+  /** TCP port of the device line protocol (`modules/devices`); undefined means off. 0 picks a free port. */
+  deviceTcpPort: number | undefined;
   auth: {
     accessTokenTtlSeconds: number;
     refreshTokenTtlSeconds: number;
@@ -168,6 +170,8 @@ export function loadConfig(env: Env = readEnv()): Config {
     databaseMigrationUrl: parseDatabaseUrl(r, 'DATABASE_MIGRATION_URL'),
     logLevel: r.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
     bodyLimitBytes: r.int('BODY_LIMIT_BYTES', 1_048_576, { min: 1024, max: 100 * 1_048_576 }),
+    deviceTcpPort:
+      r.optional('DEVICE_TCP_PORT') === undefined ? undefined : r.int('DEVICE_TCP_PORT', 0, { min: 0, max: 65535 }),
     auth: {
       accessTokenTtlSeconds: r.int('ACCESS_TOKEN_TTL_SECONDS', 900, { min: 30, max: 86_400 }),
       refreshTokenTtlSeconds: r.int('REFRESH_TOKEN_TTL_SECONDS', 8 * 3600, { min: 60, max: 30 * 86_400 }),
