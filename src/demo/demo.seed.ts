@@ -70,6 +70,7 @@ export async function seedDemo(ctx: RequestContext, options: DemoSeedOptions = {
     return { users: users.length };
   };
   const counts = await writeCity(ctx, city.geography, city.population, { also: [writeAccounts] });
+  await startDemoShift(ctx, firstOf('station'), options.seed ?? 110);
   const t2 = performance.now();
   return {
     seeded: true,
@@ -79,4 +80,31 @@ export async function seedDemo(ctx: RequestContext, options: DemoSeedOptions = {
     generateMs: Math.round(t1 - t0),
     writeMs: Math.round(t2 - t1),
   };
+}
+
+/**
+ * The demo's day shift, so the command board has units to send: about four in five units on duty (available,
+ * their shift begun up to six hours ago), and the `patrol` account on the crew of a unit of its station (so
+ * the officer's field view has a unit to receive orders for). Deterministic for a seed, apart from the clock.
+ */
+async function startDemoShift(ctx: RequestContext, stationId: string, seed: number): Promise<void> {
+  await ctx.db.execute(
+    sql`update units set status = 'available',
+          shift_started_at = now() - make_interval(mins => (abs(hashtext(id || 'shift')) % 360)::int)
+        where abs(hashtext(id || ${String(seed)})) % 10 < 8`,
+  );
+  const [officer] = await query<{ id: string; unit_id: string }>(
+    ctx.db,
+    sql`select o.id, o.unit_id from officers o join units u on u.id = o.unit_id
+         where u.jurisdiction_id = ${stationId} and u.type = 'patrol_car' and o.status = 'active' and o.user_id is null
+         order by u.id, o.id limit 1`,
+  );
+  if (!officer) return;
+  await ctx.db.execute(
+    sql`update officers set user_id = (select id from users where username = 'patrol') where id = ${officer.id}`,
+  );
+  await ctx.db.execute(
+    sql`update units set status = 'available', shift_started_at = coalesce(shift_started_at, now() - interval '1 hour')
+        where id = ${officer.unit_id}`,
+  );
 }

@@ -427,6 +427,29 @@ describe('POST /api/dispatch/recommend', () => {
     await t.database.db.execute(sql`update units set status = 'off_duty' where id in ('u-a-worn', 'u-z-fresh')`);
   });
 
+  it('keeps a station’s last unit for cover on low-priority calls, unless it is much nearer', async () => {
+    // u-west is the only unit of its station that could answer; two units of another station wait 0.9 km
+    // behind it on the same road.
+    await insertUnit('u-cover-1', '440103001', { lon: 113.295, lat: 23.072 }, { shiftHoursAgo: 1 });
+    await insertUnit('u-cover-2', '440103001', { lon: 113.295, lat: 23.0715 }, { shiftHoursAgo: 1 });
+    const plain = await recommend({ ...SCENE, count: 2 });
+    expect(plain.recommended.map((u) => u.unitId)).toEqual(['u-west', 'u-cover-1']);
+    const [west, cover] = plain.recommended;
+    expect(cover!.etaSec - west!.etaSec).toBeGreaterThan(0);
+    expect(cover!.etaSec - west!.etaSec).toBeLessThan(300);
+    expect(west!.reason).not.toMatch(/station/);
+    const low = await recommend({ ...SCENE, count: 1, coverage: true });
+    expect(low.recommended.map((u) => u.unitId)).toEqual(['u-cover-1']);
+    expect(low.recommended[0]!.reason).toMatch(/leaves \d+ unit\(s\) available/);
+    expect(low.excluded.find((e) => e.unitId === 'u-west')!.detail).toMatch(/last available unit of its station/);
+    // A unit far behind does not win just by leaving cover: move the two 6 km south of u-west.
+    await t.database.db.execute(sql`update units set home_lat = 23.03 where id in ('u-cover-1', 'u-cover-2')`);
+    const farther = await recommend({ ...SCENE, count: 1, coverage: true });
+    expect(farther.recommended.map((u) => u.unitId)).toEqual(['u-west']);
+    expect(farther.recommended[0]!.reason).toMatch(/last available unit of its station/);
+    await t.database.db.execute(sql`update units set status = 'off_duty' where id in ('u-cover-1', 'u-cover-2')`);
+  });
+
   it('fills the run card of an incident sub-type as an optimal assignment', async () => {
     type Card = {
       picks: { slotId: string; unitId: string; reason: string }[];

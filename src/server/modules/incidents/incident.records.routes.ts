@@ -192,13 +192,15 @@ export const incidentRecordRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const a = await readAttachment(request.ctx, request.params.id, request.params.attachmentId);
-      return reply
-        .header('content-type', a.contentType)
-        .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(a.fileName)}`)
-        .header('x-content-type-options', 'nosniff')
-        .header('cache-control', 'private, no-store')
-        // The schema says string (binary) for OpenAPI; Fastify sends a Buffer as the raw bytes.
-        .send(a.data as unknown as string);
+      return (
+        reply
+          .header('content-type', a.contentType)
+          .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(a.fileName)}`)
+          .header('x-content-type-options', 'nosniff')
+          .header('cache-control', 'private, no-store')
+          // The schema says string (binary) for OpenAPI; Fastify sends a Buffer as the raw bytes.
+          .send(a.data as unknown as string)
+      );
     },
   );
 
