@@ -20,6 +20,7 @@ const BENCHES: Record<string, () => Promise<Bench>> = {
         callsPerDay: args.calls ? Number(args.calls) : undefined,
         rate: args.rate ? Number(args.rate) : undefined,
         seconds: args.seconds ? Number(args.seconds) : undefined,
+        sweep: args.sweep ? args.sweep.split(',').map(Number) : undefined,
       });
   },
   city: async () => {
@@ -31,6 +32,16 @@ const BENCHES: Record<string, () => Promise<Bench>> = {
       });
   },
   core: async () => (await import('./core.bench.ts')).runCoreBench,
+  fanout: async () => {
+    const { benchFanout } = await import('./fanout.bench.ts');
+    return (args) =>
+      benchFanout({
+        clients: args.clients ? Number(args.clients) : undefined,
+        rate: args.rate ? Number(args.rate) : undefined,
+        seconds: args.seconds ? Number(args.seconds) : undefined,
+        pgUrl: args.pg,
+      });
+  },
   geo: async () => {
     const { benchGeo } = await import('./geo.bench.ts');
     return (args) =>

@@ -173,6 +173,12 @@ describe('GET /api/stream (Server-Sent Events)', () => {
     }
   });
 
+  it('runs without a cluster bus on the embedded database (one process), or joins one on PostgreSQL', async () => {
+    expect(t.app.realtime.clusterState).toBe(t.database.kind === 'pglite' ? 'single' : 'listening');
+    expect(t.app.realtime.instanceId).toMatch(/^[0-9a-f]{12}$/);
+    await t.app.realtime.flush(); // resolves at once without a bus
+  });
+
   it('rejects malformed topics and event names at publish time', () => {
     expect(() => t.app.realtime.publish('Bad Topic', { type: 'x', data: 1, audience: 'authenticated' })).toThrow(
       /topic/,
