@@ -267,6 +267,30 @@ describe.skipIf(skip)('realtime across two app instances on one PostgreSQL datab
     }
   });
 
+  it('keeps sending through the pool while its own LISTEN connection is down', async () => {
+    const east = await openStream(b, 'patrolEast', 'incidents');
+    try {
+      await database.db.execute(
+        sql`select pg_terminate_backend(pid) from pg_stat_activity
+             where application_name = ${`jingwu-realtime-${a.app.realtime.instanceId}`}`,
+      );
+      a.app.realtime.publish('incidents', {
+        type: 'incident.updated',
+        data: { id: 'while-a-deaf' },
+        audience: incidentAt(EAST, 'while-a-deaf'),
+      });
+      await east.until(() => east.events('incident.updated').length === 1, 2_000);
+      expect(east.events('incident.updated')[0]!.data).toEqual({ id: 'while-a-deaf' });
+      const deadline = Date.now() + 5_000;
+      while (a.app.realtime.clusterState !== 'listening' && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(a.app.realtime.clusterState).toBe('listening');
+    } finally {
+      east.close();
+    }
+  });
+
   it('closes its listener when the app closes', async () => {
     const c = await start(secondDb);
     const name = `jingwu-realtime-${c.app.realtime.instanceId}`;

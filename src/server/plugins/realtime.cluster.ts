@@ -4,11 +4,12 @@
  *
  * - **Sending.** `send()` queues the serialised event and returns at once; one pump drains the queue in order,
  *   a batch per statement (`select pg_notify(…) from unnest($1)`), so a burst of events costs one round trip and
- *   notifications leave in publish order. A payload over `NOTIFY_LIMIT_BYTES` (NOTIFY refuses more than 8,000
+ *   notifications leave in publish order. It sends on the LISTEN connection (so a pool saturated by requests
+ *   does not delay live updates), falling back to the pool while that connection is down. A payload over `NOTIFY_LIMIT_BYTES` (NOTIFY refuses more than 8,000
  *   bytes) is first inserted into `realtime_outbox` and the notification carries only `{origin, outbox: id}`.
  *   Failures are logged and the batch is dropped: live updates are a hint to reload, the database stays the truth.
  * - **Receiving.** One dedicated connection (outside the pool, `application_name = jingwu-realtime-<instance>`)
- *   `LISTEN`s on `jingwu_realtime`. Notifications are handled one after another (an outbox fetch must not let a
+ *   `LISTEN`s on `jingwu_realtime` (and reads outbox rows). Notifications are handled one after another (an outbox fetch must not let a
  *   later small event overtake it); the instance's own echo is ignored. When the connection drops it is rebuilt
  *   with exponential backoff (0.5 s → 30 s, ±20% jitter) and `onReconnect` runs, so the hub can tell its clients
  *   to `resync` (events sent meanwhile were missed). Nothing here throws into the app: errors are logged.
@@ -57,6 +58,9 @@ export interface PostgresBusOptions {
   onReconnect(): void;
 }
 
+/** One parameterised query on some connection. */
+type Run = (text: string, values: unknown[]) => Promise<pg.QueryResult<Record<string, unknown>>>;
+
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 function isMessage(v: unknown): v is ClusterMessage {
@@ -85,30 +89,46 @@ export async function startPostgresBus(opts: PostgresBusOptions): Promise<Cluste
   let pumping: Promise<void> | null = null;
   let incoming: Promise<void> = Promise.resolve();
 
-  const sendBatch = async (batch: string[]) => {
+  /** Runs a query on the LISTEN connection when it is up (never queued behind a busy pool), else on the pool. */
+  const direct = (): Run | null => {
+    const c = state === 'listening' ? client : null;
+    return c ? (text, values) => c.query(text, values) : null;
+  };
+  const viaPool: Run = (text, values) => pool.query(text, values);
+
+  const sendBatch = async (run: Run, batch: string[]) => {
     const payloads = [...batch];
     const bigAt = batch.flatMap((p, i) => (Buffer.byteLength(p) > NOTIFY_LIMIT_BYTES ? [i] : []));
     if (bigAt.length) {
       const large = bigAt.map((i) => batch[i]!);
-      const res = await pool.query<{ id: string }>(
+      const res = await run(
         `insert into realtime_outbox (payload) select p from unnest($1::text[]) with ordinality as t(p, n) order by n
          returning id`,
         [large],
       );
       // Ids come from a sequence in insertion order, which is the order above.
-      const ids = res.rows.map((r) => BigInt(r.id)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+      const ids = res.rows.map((r) => BigInt(String(r.id))).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
       bigAt.forEach((at, k) => (payloads[at] = JSON.stringify({ origin: instance, outbox: ids[k]!.toString() })));
     }
-    await pool.query(`select pg_notify('${CHANNEL}', p) from unnest($1::text[]) as t(p)`, [payloads]);
+    await run(`select pg_notify('${CHANNEL}', p) from unnest($1::text[]) as t(p)`, [payloads]);
   };
 
   const pump = async () => {
     while (queue.length > 0 && state !== 'closed') {
       const batch = queue.splice(0, MAX_BATCH);
+      const run = direct();
       try {
-        await sendBatch(batch);
+        await sendBatch(run ?? viaPool, batch);
       } catch (err) {
-        log.warn({ err, events: batch.length }, 'realtime: NOTIFY to other instances failed; events dropped');
+        // The LISTEN connection may have died under us: the pool is the fallback (a rare duplicate beats a loss).
+        const retried = run
+          ? await sendBatch(viaPool, batch).then(
+              () => true,
+              () => false,
+            )
+          : false;
+        if (!retried)
+          log.warn({ err, events: batch.length }, 'realtime: NOTIFY to other instances failed; events dropped');
       }
     }
   };
@@ -120,10 +140,8 @@ export async function startPostgresBus(opts: PostgresBusOptions): Promise<Cluste
       const ref = msg as { origin?: unknown; outbox?: unknown };
       if (ref.origin === instance) return;
       if (typeof ref.outbox === 'string' && /^\d{1,19}$/.test(ref.outbox)) {
-        const res = await pool.query<{ payload: string }>('select payload from realtime_outbox where id = $1', [
-          ref.outbox,
-        ]);
-        const row = res.rows[0];
+        const res = await (direct() ?? viaPool)('select payload from realtime_outbox where id = $1', [ref.outbox]);
+        const row = res.rows[0] as { payload: string } | undefined;
         if (!row) {
           log.warn({ outbox: ref.outbox }, 'realtime: outbox row already purged; event dropped');
           return;
