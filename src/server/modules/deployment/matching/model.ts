@@ -83,6 +83,8 @@ export interface MatchPlan {
   cover: Record<string, { available: number; lent: number; left: number; minCover: number }>;
   /** Why notable officers were not used (nearest ones passed over), by officer id. */
   passedOver: { officerId: string; demandId: string; why: string }[];
+  /** Planner pins that could not be honoured, with why (unknown officer, over hours, region cover…). */
+  rejectedPins?: { officerId: string; demandId: string; why: string }[];
   objective: number;
   method: 'lp' | 'mip' | 'greedy' | 'nearest';
   /** Integrality gap reported by the MIP (0 when the LP was integral). */
