@@ -37,6 +37,8 @@ export interface BenchCadE2eOptions {
   seconds?: number;
   pgUrl?: string;
   seed?: number;
+  /** Extra rates (calls/s) to run for 10 s each on the same server after the main run, e.g. [10, 25, 50]. */
+  sweep?: number[];
 }
 
 const REQUEST_TIMEOUT_MS = 15_000;
@@ -120,7 +122,7 @@ async function probeDispatchApi(base: string): Promise<boolean> {
 }
 
 /** Runs the open-loop load against one started server. */
-async function runAgainst(base: string, o: Required<Omit<BenchCadE2eOptions, 'pgUrl'>>) {
+async function runAgainst(base: string, o: Required<Omit<BenchCadE2eOptions, 'pgUrl' | 'sweep'>>) {
   const dispatcher = await login(base, 'dispatcher');
   const chief = await login(base, 'chief');
   const full = await probeDispatchApi(base);
@@ -332,6 +334,18 @@ async function runAgainst(base: string, o: Required<Omit<BenchCadE2eOptions, 'pg
   };
 }
 
+/** Waits (up to 2 min) until the server answers its readiness check (a database round trip) within 100 ms three times in a row. */
+async function waitIdle(base: string): Promise<number> {
+  const t0 = performance.now();
+  let fast = 0;
+  while (fast < 3 && performance.now() - t0 < 120_000) {
+    const r = await call(base, 'GET', '/api/ready');
+    fast = r.status === 200 && r.ms < 100 ? fast + 1 : 0;
+    await new Promise((res) => setTimeout(res, 200));
+  }
+  return Math.round(performance.now() - t0);
+}
+
 /** Starts a server on one database, seeds the small demo city, runs the load, stops the server. */
 async function onServer(env: Record<string, string>, o: Required<Omit<BenchCadE2eOptions, 'pgUrl'>>) {
   const dataDir = mkdtempSync(join(tmpdir(), 'jingwu-bench-e2e-'));
@@ -339,7 +353,28 @@ async function onServer(env: Record<string, string>, o: Required<Omit<BenchCadE2
   const app = await spawnApp({ DATA_DIR: dataDir, DEMO_SEED: 'true', DEMO_SCALE: 'small', LOG_LEVEL: 'warn', ...env });
   const startMs = Math.round(performance.now() - t0);
   try {
-    return { serverStartMs: startMs, ...(await runAgainst(app.url, o)) };
+    // Lower rates first (each 10 s), stopping at the first the server cannot keep up with; then the main rate.
+    // After an overloaded run the server still works off requests the client gave up on: wait for it to idle.
+    const sweep: Record<string, unknown>[] = [];
+    for (const rate of [...o.sweep].sort((a, b) => a - b)) {
+      const r = await runAgainst(app.url, { ...o, rate, seconds: Math.min(10, o.seconds) });
+      const keptUp = r.failed <= r.calls * 0.01 && r.endToEnd.p99Ms < 2_000;
+      sweep.push({
+        rate,
+        completedPerSec: r.completedPerSec,
+        failed: r.failed,
+        conflicts409: r.conflicts409,
+        p50Ms: r.endToEnd.p50Ms,
+        p99Ms: r.endToEnd.p99Ms,
+        keptUp,
+      });
+      if (!keptUp) {
+        sweep.push({ skipped: 'higher sweep rates: the server did not keep up', drainMs: await waitIdle(app.url) });
+        break;
+      }
+    }
+    const main = await runAgainst(app.url, o);
+    return { serverStartMs: startMs, ...main, ...(sweep.length ? { sweep } : {}) };
   } finally {
     await app.kill('SIGTERM');
     rmSync(dataDir, { recursive: true, force: true });
@@ -348,7 +383,7 @@ async function onServer(env: Record<string, string>, o: Required<Omit<BenchCadE2
 
 /** Runs the end-to-end benchmark on PGlite and (with a URL) on PostgreSQL. */
 export async function benchCadE2e(opts: BenchCadE2eOptions = {}): Promise<Record<string, unknown>> {
-  const o = { rate: opts.rate ?? 100, seconds: opts.seconds ?? 30, seed: opts.seed ?? 110 };
+  const o = { rate: opts.rate ?? 100, seconds: opts.seconds ?? 30, seed: opts.seed ?? 110, sweep: opts.sweep ?? [] };
   const out: Record<string, unknown> = { pglite: await onServer({}, o) };
   const adminUrl = opts.pgUrl ?? process.env.JW_TEST_PG_URL;
   if (adminUrl) {

@@ -9,7 +9,8 @@
  *  - quality (bench/cad-quality.ts): road-ETA choice against straight-line nearest unit on simulated days,
  *    mean and 90th-percentile road travel time (`--days N`, `--calls N` per day);
  *  - e2e (bench/cad-e2e.ts): intake → recommendation → dispatch through the HTTP API of a real server at a fixed
- *    arrival rate (`--rate N` calls/s, default 100; `--seconds N`, default 30), target p99 < 200 ms.
+ *    arrival rate (`--rate N` calls/s, default 100; `--seconds N`, default 30; `--sweep 10,25,50` adds short runs
+ *    at other rates on the same server), target p99 < 200 ms.
  * `--only recommend,avl,quality,e2e` runs some parts (recommend and avl share one setup and run together).
  * Runs on an in-memory PGlite, and on PostgreSQL when `--pg` (an admin URL) or JW_TEST_PG_URL is given.
  * The audit sink only counts entries here (the audit log has its own bench).
@@ -45,6 +46,8 @@ export interface BenchCadOptions {
   /** End-to-end: calls per second and measured seconds. */
   rate?: number;
   seconds?: number;
+  /** End-to-end: extra rates to run briefly after the main one (`--sweep 10,25,50`). */
+  sweep?: number[];
 }
 
 const PARTS = ['recommend', 'avl', 'quality', 'e2e'] as const;
@@ -204,7 +207,13 @@ export async function benchCad(opts: BenchCadOptions = {}): Promise<Record<strin
     out.quality = await benchCadQuality({ days: opts.days, callsPerDay: opts.callsPerDay, seed: opts.seed });
   }
   if (parts.has('e2e')) {
-    out.e2e = await benchCadE2e({ rate: opts.rate, seconds: opts.seconds, pgUrl: opts.pgUrl, seed: opts.seed });
+    out.e2e = await benchCadE2e({
+      rate: opts.rate,
+      seconds: opts.seconds,
+      pgUrl: opts.pgUrl,
+      seed: opts.seed,
+      sweep: opts.sweep,
+    });
   }
   return out;
 }
