@@ -117,3 +117,63 @@ export async function insertRole(db: Executor, userId: string, role: string, jur
         on conflict (user_id, role, jurisdiction_id) do nothing`,
   );
 }
+
+/** An active dispatch order with what the crew needs to know about its incident. */
+export interface CrewOrder {
+  id: string;
+  incidentId: string;
+  unitId: string;
+  status: 'sent' | 'acknowledged' | 'en_route' | 'on_scene';
+  incidentStatus: string;
+  category: string;
+  subType: string;
+  lon: number | null;
+  lat: number | null;
+}
+
+/** Every active order (sent, acknowledged, en route, on scene), oldest first. */
+export async function activeCrewOrders(db: Executor): Promise<CrewOrder[]> {
+  const rows = await query<{
+    id: string;
+    incident_id: string;
+    unit_id: string;
+    status: CrewOrder['status'];
+    incident_status: string;
+    category: string;
+    sub_type: string;
+    lon: number | null;
+    lat: number | null;
+  }>(
+    db,
+    sql`select o.id, o.incident_id, o.unit_id, o.status, i.status as incident_status, i.category, i.sub_type, i.lon, i.lat
+          from dispatch_orders o join incidents i on i.id = o.incident_id
+         where o.status in ('sent', 'acknowledged', 'en_route', 'on_scene')
+         order by o.sent_at, o.id`,
+  );
+  return rows.map((r) => ({
+    id: r.id,
+    incidentId: r.incident_id,
+    unitId: r.unit_id,
+    status: r.status,
+    incidentStatus: r.incident_status,
+    category: r.category,
+    subType: r.sub_type,
+    lon: r.lon === null ? null : Number(r.lon),
+    lat: r.lat === null ? null : Number(r.lat),
+  }));
+}
+
+/** An incident's status and how many of its orders are still active. */
+export async function incidentProgress(
+  db: Executor,
+  incidentId: string,
+): Promise<{ status: string; category: string; subType: string; activeOrders: number } | undefined> {
+  const [row] = await query<{ status: string; category: string; sub_type: string; active: number }>(
+    db,
+    sql`select i.status, i.category, i.sub_type,
+               (select count(*)::int from dispatch_orders o
+                 where o.incident_id = i.id and o.status in ('sent', 'acknowledged', 'en_route', 'on_scene')) as active
+          from incidents i where i.id = ${incidentId}`,
+  );
+  return row && { status: row.status, category: row.category, subType: row.sub_type, activeOrders: Number(row.active) };
+}

@@ -19,18 +19,22 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { systemContext, type Actor, type RequestContext } from '../../context.ts';
+import { incidentResource } from '../incidents/incident.presenter.ts';
 import { AppError } from '../../errors.ts';
 import { geoState, type GeoState } from '../geo/geo.state.ts';
 import { haversineM } from '../geo/geo.math.ts';
-import { intakeIncident } from '../incidents/incident.service.ts';
+import { intakeIncident, transitionIncident } from '../incidents/incident.service.ts';
+import { publishIncident } from '../incidents/incident.events.ts';
 import { changeUnitStatus, ingestPositionBatch } from '../dispatch/unit.service.ts';
+import { acknowledgeOrder, dispatchUnits, recommendForIncident, reportOrderStage } from '../dispatch/order.service.ts';
+import { publishDispatchChanges, publishUnitEvents } from '../dispatch/dispatch.events.ts';
 import type { PositionItemDto } from '../dispatch/dispatch.schemas.ts';
 import { ensureSimulatorActor } from './simulator.actor.ts';
 import { CallProfile, SimRandom } from './simulator.calls.ts';
 import { systemClock, type SimClock, type TimerHandle } from './simulator.clock.ts';
 import { planDrive, positionOn, type Drive } from './simulator.movement.ts';
-import { announceAlert, announceIncident, announceUnits } from './simulator.publish.ts';
-import { simUnits } from './simulator.repository.ts';
+import { activeCrewOrders, incidentProgress, simUnits, type CrewOrder } from './simulator.repository.ts';
+import { CLOSING_NOTES, SERVICE_SEC, closingCodes } from './simulator.texts.ts';
 
 /** How the simulator runs. */
 export interface SimulatorOptions {
@@ -82,6 +86,24 @@ interface SimUnit {
   patrolTargets?: number[];
 }
 
+/** What the crew on an order is waiting for (clock ms), kept between ticks. */
+interface CrewTask {
+  ackAt?: number;
+  departAt?: number;
+  releaseAt?: number;
+  arrivedCounted?: boolean;
+}
+
+/** Simulated seconds, [min, max), for the crew's reactions and the paperwork before closing. */
+const ACK_SEC: readonly [number, number] = [5, 20];
+const DEPART_SEC: readonly [number, number] = [10, 40];
+const CLOSE_SEC: readonly [number, number] = [60, 180];
+/** Simulated seconds a dispatcher (the simulator) looks at a new call before sending the top unit. */
+const DISPATCH_SEC: readonly [number, number] = [15, 45];
+/** An auto-dispatch that finds no unit tries again this often (simulated seconds), this many times. */
+const DISPATCH_RETRY_SEC = 60;
+const DISPATCH_TRIES = 5;
+
 /** Cruising on patrol takes this many times longer than driving to a call. */
 const PATROL_SLOWDOWN = 1.8;
 /** AVL batches stay well under the route's limit of 5,000 fixes. */
@@ -132,13 +154,20 @@ export class Simulator {
   };
   /** Ids of the incidents the simulator created, oldest first. */
   readonly createdIncidents: string[] = [];
+  /** The last few failed steps ("what: message"), newest last, for diagnostics. */
+  readonly recentErrors: string[] = [];
 
   private readonly clock: SimClock;
-  private readonly rng: Record<'arrivals' | 'calls' | 'duty' | 'patrol' | 'crew', SimRandom>;
+  private readonly rng: Record<'arrivals' | 'calls' | 'duty' | 'patrol' | 'crew' | 'dispatch', SimRandom>;
   private actor: Actor | null = null;
   private profile: CallProfile | null = null;
   private geo: GeoState | null = null;
   private readonly units = new Map<string, SimUnit>();
+  private readonly tasks = new Map<string, CrewTask>();
+  /** Calls the simulator will dispatch itself: when, and how many tries are left. */
+  private readonly autoQueue: { incidentId: string; at: number; tries: number }[] = [];
+  /** Incidents whose last crew was released: when they get closed. */
+  private readonly closeQueue = new Map<string, number>();
   private nextArrivalAt = 0;
   private timer: TimerHandle | null = null;
   private inFlight: Promise<void> | null = null;
@@ -159,6 +188,7 @@ export class Simulator {
       duty: new SimRandom(s, 'duty'),
       patrol: new SimRandom(s, 'patrol'),
       crew: new SimRandom(s, 'crew'),
+      dispatch: new SimRandom(s, 'dispatch'),
     };
   }
 
@@ -213,6 +243,11 @@ export class Simulator {
     return this.rng.arrivals.exponential(60_000 / this.options.ratePerMin);
   }
 
+  /** Clock ms from now after a simulated duration drawn from [min, max) seconds. */
+  private after(range: readonly [number, number], rng: SimRandom): number {
+    return this.clock.now().getTime() + (rng.between(range[0], range[1]) * 1000) / this.options.speedup;
+  }
+
   /** Simulated seconds driven since clock time `sinceMs`. */
   private simSecondsSince(sinceMs: number): number {
     return ((this.clock.now().getTime() - sinceMs) / 1000) * this.options.speedup;
@@ -220,6 +255,9 @@ export class Simulator {
 
   private warn(err: unknown, what: string): void {
     this.stats.errors++;
+    const cause = err instanceof Error && err.cause instanceof Error ? ` (${err.cause.message})` : '';
+    this.recentErrors.push(`${what}: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}${cause}`);
+    if (this.recentErrors.length > 20) this.recentErrors.shift();
     this.app.log.warn({ err, what }, 'simulator step failed');
   }
 
@@ -228,13 +266,16 @@ export class Simulator {
     this.stats.ticks++;
     const now = this.clock.now();
     await this.takeCalls(now);
+    await this.autoDispatch(now);
     try {
       await this.syncUnits();
     } catch (err) {
       this.warn(err, 'read units');
       return;
     }
+    await this.playCrews(now);
     await this.move(now);
+    await this.closeHandled(now);
   }
 
   // ------------------------------------------------------------------------------------------------ calls
@@ -257,8 +298,18 @@ export class Simulator {
       const r = await intakeIncident(this.ctx(), call);
       this.stats.calls++;
       this.createdIncidents.push(r.incident.id);
-      announceIncident(this.app.realtime, 'incident.created', r.incident);
-      if (r.alertId) announceAlert(this.app.realtime, r.incident, r.alertId);
+      publishIncident(this.app, 'incident.created', r.incident);
+      if (r.alertId) {
+        // The in-app alert for a threat to life, as the intake route sends it.
+        this.app.realtime.publish('incidents', {
+          type: 'incident.alert',
+          data: { id: r.incident.id, alertId: r.alertId, severity: r.incident.severity },
+          audience: { action: 'incident.dispatch', resource: incidentResource(r.incident) },
+        });
+      }
+      if (this.options.autoDispatch > 0 && this.rng.dispatch.float() < this.options.autoDispatch) {
+        this.autoQueue.push({ incidentId: r.incident.id, at: this.after(DISPATCH_SEC, this.rng.dispatch), tries: 0 });
+      }
     } catch (err) {
       this.stats.callErrors++;
       this.warn(err, 'take call');
@@ -290,7 +341,7 @@ export class Simulator {
     for (const r of order.slice(0, want)) {
       try {
         const { event } = await changeUnitStatus(this.ctx(), r.id, { status: 'available', reason: '模拟器：上岗' });
-        announceUnits(this.app.realtime, [event]);
+        publishUnitEvents(this.app, [event]);
       } catch (err) {
         this.warn(err, `put ${r.callSign} on duty`);
       }
@@ -318,8 +369,8 @@ export class Simulator {
       }
       if (u.status !== r.status) {
         u.status = r.status;
-        // A patrol interrupted by a dispatch stops where it is; the crew decides what comes next.
-        if (u.purpose === 'patrol' && r.status !== 'available') this.setDrive(u, null, null);
+        // A patrol (or the way home) interrupted by a dispatch stops where it is; the crew decides what is next.
+        if (u.purpose !== 'respond' && r.status !== 'available') this.setDrive(u, null, null);
       }
     }
     this.stats.unitsOnDuty = [...this.units.values()].filter((u) => u.status !== 'off_duty').length;
@@ -379,7 +430,8 @@ export class Simulator {
     const recordedAt = now.toISOString();
     for (const u of this.units.values()) {
       if (u.status === 'off_duty') continue;
-      if (u.status === 'available' && (u.purpose !== 'patrol' || !u.drive || this.driveDone(u))) {
+      // Available: back home first after a job, then patrol leg after patrol leg.
+      if (u.status === 'available' && (u.purpose === 'respond' || !u.drive || this.driveDone(u))) {
         this.setDrive(u, this.planPatrol(u, now), 'patrol');
       }
       const before = u.pos;
@@ -398,9 +450,180 @@ export class Simulator {
       try {
         const r = await ingestPositionBatch(this.ctx(), fixes.slice(i, i + BATCH));
         this.stats.positions += r.accepted;
-        announceUnits(this.app.realtime, r.events);
+        publishUnitEvents(this.app, r.events);
+        // Units inside their scene's geofence were marked on scene by the ingest itself.
+        publishDispatchChanges(this.app, r.arrivals);
       } catch (err) {
         this.warn(err, 'report positions');
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------------ dispatch
+
+  /** The simulator as dispatcher: for its queued calls, asks for the recommendation and sends the top unit. */
+  private async autoDispatch(now: Date): Promise<void> {
+    const due = this.autoQueue.filter((q) => q.at <= now.getTime());
+    for (const q of due) {
+      this.autoQueue.splice(this.autoQueue.indexOf(q), 1);
+      try {
+        const progress = await incidentProgress(this.app.database.db, q.incidentId);
+        // Someone on the board was quicker (or the call was merged or cancelled): nothing to do.
+        if (!progress || !['received', 'graded'].includes(progress.status)) continue;
+        const rec = await recommendForIncident(this.ctx(), q.incidentId, { count: 1 });
+        const top = rec.recommended[0];
+        if (!top) {
+          if (++q.tries < DISPATCH_TRIES) {
+            this.autoQueue.push({ ...q, at: now.getTime() + (DISPATCH_RETRY_SEC * 1000) / this.options.speedup });
+          }
+          continue;
+        }
+        const r = await dispatchUnits(this.ctx(), q.incidentId, {
+          unitIds: [top.unitId],
+          recommendationId: rec.recommendationId,
+        });
+        this.stats.dispatches++;
+        publishDispatchChanges(this.app, r.changes);
+      } catch (err) {
+        this.warn(err, 'auto-dispatch');
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------------ crews
+
+  /**
+   * Plays the crew of every active order, whoever sent it: acknowledge, depart (drive the road route), report
+   * arrival when the geofence did not, stay the service time, be released and head home.
+   */
+  private async playCrews(now: Date): Promise<void> {
+    let orders: CrewOrder[];
+    try {
+      orders = await activeCrewOrders(this.app.database.db);
+    } catch (err) {
+      return this.warn(err, 'read orders');
+    }
+    const active = new Set(orders.map((o) => o.id));
+    for (const id of this.tasks.keys()) if (!active.has(id)) this.tasks.delete(id);
+    const t = now.getTime();
+    for (const o of orders) {
+      const u = this.units.get(o.unitId);
+      if (!u) continue;
+      let task = this.tasks.get(o.id);
+      if (!task) this.tasks.set(o.id, (task = {}));
+      try {
+        await this.playOrder(o, u, task, t);
+      } catch (err) {
+        this.warn(err, `crew of ${u.callSign}`);
+      }
+    }
+  }
+
+  private async playOrder(o: CrewOrder, u: SimUnit, task: CrewTask, t: number): Promise<void> {
+    const scene = o.lon !== null && o.lat !== null ? { lon: o.lon, lat: o.lat } : null;
+    switch (o.status) {
+      case 'sent': {
+        task.ackAt ??= this.after(ACK_SEC, this.rng.crew);
+        if (t < task.ackAt) return;
+        const r = await acknowledgeOrder(this.ctx(), o.id);
+        this.stats.acknowledged++;
+        publishDispatchChanges(this.app, r.changes);
+        return;
+      }
+      case 'acknowledged': {
+        task.departAt ??= this.after(DEPART_SEC, this.rng.crew);
+        if (t < task.departAt) return;
+        const r = await reportOrderStage(this.ctx(), o.id, { status: 'en_route' });
+        this.stats.departed++;
+        publishDispatchChanges(this.app, r.changes);
+        u.status = 'en_route';
+        this.driveTo(u, scene);
+        return;
+      }
+      case 'en_route': {
+        // Sent on its way by someone else (the officer app, the board): drive there now.
+        if (u.purpose !== 'respond') this.driveTo(u, scene);
+        if (u.drive && !this.driveDone(u)) return;
+        // At the end of the road route; the geofence did not fire (the scene lies off the road): report it.
+        const r = await reportOrderStage(this.ctx(), o.id, { status: 'on_scene', note: '已到达现场' });
+        this.countArrival(task);
+        publishDispatchChanges(this.app, r.changes);
+        return;
+      }
+      case 'on_scene': {
+        this.countArrival(task);
+        if (u.purpose === 'respond') this.setDrive(u, null, null);
+        const range = SERVICE_SEC[o.category] ?? [10 * 60, 20 * 60];
+        task.releaseAt ??= this.after(range, this.rng.crew);
+        if (t < task.releaseAt) return;
+        const note = this.rng.crew.pick(CLOSING_NOTES);
+        const r = await reportOrderStage(this.ctx(), o.id, { status: 'released', note });
+        this.stats.released++;
+        publishDispatchChanges(this.app, r.changes);
+        u.status = 'available';
+        this.driveHome(u);
+        const left = await incidentProgress(this.app.database.db, o.incidentId);
+        if (left && left.activeOrders === 0 && !this.closeQueue.has(o.incidentId)) {
+          this.closeQueue.set(o.incidentId, this.after(CLOSE_SEC, this.rng.crew));
+        }
+        return;
+      }
+    }
+  }
+
+  private countArrival(task: CrewTask): void {
+    if (task.arrivedCounted) return;
+    task.arrivedCounted = true;
+    this.stats.arrived++;
+  }
+
+  /** Starts the drive to the scene (stays put when there is no road route). */
+  private driveTo(u: SimUnit, scene: { lon: number; lat: number } | null): void {
+    let d: Drive | null = null;
+    if (scene) {
+      try {
+        d = planDrive(this.geo!.network, u.pos, scene, { departAt: this.clock.now() });
+      } catch (err) {
+        if (!(err instanceof AppError)) throw err;
+      }
+    }
+    this.setDrive(u, d, 'respond');
+    // No route: the unit is where it can get to; arrival is reported on the next tick.
+    if (!d) u.purpose = 'respond';
+  }
+
+  /** After a job, the unit drives back towards its station (then patrols again). */
+  private driveHome(u: SimUnit): void {
+    let d: Drive | null = null;
+    try {
+      d = planDrive(this.geo!.network, u.pos, u.home, { departAt: this.clock.now() });
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err;
+    }
+    this.setDrive(u, d, 'return');
+  }
+
+  /** Handles and closes incidents whose crews are all released, after the paperwork delay. */
+  private async closeHandled(now: Date): Promise<void> {
+    for (const [incidentId, at] of [...this.closeQueue]) {
+      if (at > now.getTime()) continue;
+      this.closeQueue.delete(incidentId);
+      try {
+        const p = await incidentProgress(this.app.database.db, incidentId);
+        // Closed by someone else, or sent a new unit meanwhile: not ours to close now.
+        if (!p || p.activeOrders > 0 || !['on_scene', 'handled'].includes(p.status)) continue;
+        if (p.status === 'on_scene') {
+          const h = await transitionIncident(this.ctx(), incidentId, 'handle', '现场处置完毕');
+          publishDispatchChanges(this.app, h.changes);
+          publishIncident(this.app, 'incident.updated', h.incident);
+        }
+        const codes = closingCodes(p.subType, () => this.rng.crew.float());
+        const c = await transitionIncident(this.ctx(), incidentId, 'close', '处置完毕，结案', codes);
+        this.stats.closed++;
+        publishDispatchChanges(this.app, c.changes);
+        publishIncident(this.app, 'incident.updated', c.incident);
+      } catch (err) {
+        this.warn(err, 'close incident');
       }
     }
   }
@@ -423,6 +646,6 @@ function bearing(a: { lon: number; lat: number }, b: { lon: number; lat: number 
   const x =
     Math.cos(a.lat * rad) * Math.sin(b.lat * rad) -
     Math.sin(a.lat * rad) * Math.cos(b.lat * rad) * Math.cos((b.lon - a.lon) * rad);
-  const deg = (Math.atan2(y, x) / rad + 360) % 360;
-  return deg >= 360 ? 0 : Math.round(deg * 10) / 10;
+  // Rounded first: 359.96 must become 0, not 360 (headings lie in [0, 360)).
+  return (Math.round(((Math.atan2(y, x) / rad + 360) % 360) * 10) / 10) % 360;
 }

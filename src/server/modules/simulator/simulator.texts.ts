@@ -115,3 +115,43 @@ export function syntheticCaller(u: () => number): { name: string; phone: string 
   for (let i = 0; i < 8; i++) digits += Math.floor(u() * 10);
   return { name: at(SURNAMES) + given, phone: at(PHONE_PREFIXES) + digits };
 }
+
+/** Simulated seconds a crew spends on scene, by category: [min, max). */
+export const SERVICE_SEC: Record<string, readonly [number, number]> = {
+  criminal: [20 * 60, 40 * 60],
+  public_order: [10 * 60, 25 * 60],
+  traffic: [10 * 60, 25 * 60],
+  fire: [20 * 60, 40 * 60],
+  assistance: [8 * 60, 20 * 60],
+  dispute: [15 * 60, 30 * 60],
+  report: [8 * 60, 20 * 60],
+};
+
+/** How a crew closes an incident of a sub-type: a disposition and result code from the code list. */
+export function closingCodes(subType: string, u: () => number): { disposition: string; resultCode: string } {
+  const category = subType.split('.')[0];
+  if (subType === 'assistance.medical')
+    return { disposition: 'referred_fire_medical', resultCode: 'injured_to_hospital' };
+  switch (category) {
+    case 'criminal':
+      return u() < 0.3
+        ? { disposition: 'criminal_case_filed', resultCode: 'suspect_detained' }
+        : { disposition: 'criminal_case_filed', resultCode: 'under_investigation' };
+    case 'public_order':
+      return u() < 0.5
+        ? { disposition: 'administrative_case', resultCode: 'advice_given' }
+        : { disposition: 'on_scene_resolved', resultCode: 'resolved' };
+    case 'traffic':
+      return { disposition: 'on_scene_resolved', resultCode: 'resolved' };
+    case 'fire':
+      return { disposition: 'referred_fire_medical', resultCode: 'resolved' };
+    case 'dispute':
+      return { disposition: 'mediated', resultCode: 'resolved' };
+    case 'report':
+      return u() < 0.15
+        ? { disposition: 'false_report', resultCode: 'parties_not_found' }
+        : { disposition: 'on_scene_resolved', resultCode: 'under_investigation' };
+    default:
+      return { disposition: 'on_scene_resolved', resultCode: 'advice_given' };
+  }
+}
