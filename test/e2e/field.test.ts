@@ -69,7 +69,7 @@ describe.skipIf(skip)('officer field view and public progress page in Chromium',
     });
     page = await phone.newPage();
     watch(page);
-  }, 240_000);
+  }, 400_000);
 
   afterAll(async () => {
     await phone?.close();
@@ -97,9 +97,12 @@ describe.skipIf(skip)('officer field view and public progress page in Chromium',
       '两名男子在店门口打架，其中一人流血',
     );
     order = await dispatchUnit(h.baseUrl, dispatcher, call.incidentId, unit.unitId);
+    const dispatchedAt = Date.now();
     expect(order.status).toBe('sent');
     const task = page.locator(`[data-testid=field-task][data-order-id="${order.id}"]`);
     await task.waitFor({ timeout: 10_000 });
+    // Pushed over the live stream, not found by the 60-second fallback poll.
+    expect(Date.now() - dispatchedAt).toBeLessThan(5_000);
     expect(await page.evaluate(() => (globalThis as unknown as { __noReload?: boolean }).__noReload)).toBe(true);
     await expect(page.locator('[data-testid=field-new-order]').textContent()).resolves.toContain('新任务');
     const text = (await task.textContent()) ?? '';

@@ -8,11 +8,14 @@ import { join } from 'node:path';
 import { loadConfig } from '../../src/server/config.ts';
 import { startServer } from '../../src/server/server.ts';
 import { ensureWebBuilt } from '../../scripts/build-web.ts';
+import type { Database } from '../../src/server/db/client.ts';
 
 export interface LiveServer {
   url: string;
   /** Seconds spent seeding and starting (excluding the web build). */
   startSeconds: number;
+  /** The server's database, for scripts that prepare data the API cannot (e.g. crew links). */
+  database: Database;
   close(): Promise<void>;
 }
 
@@ -35,6 +38,7 @@ export async function startDemoServer(opts: { scale?: 'small' | 'city' | 'provin
   return {
     url: server.url.replace('localhost', '127.0.0.1'),
     startSeconds: (performance.now() - started) / 1000,
+    database: server.database,
     async close() {
       await server.close();
       rmSync(dataDir, { recursive: true, force: true });

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { launchChromium, signInAs, waitForMap } from './browser.ts';
 import { startDemoServer } from './live-server.ts';
+import { fieldScreens } from './field.screens.ts';
 
 const OUT = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
 
@@ -64,6 +65,8 @@ try {
   await page.locator('[data-testid=help-panel]').waitFor();
   await shot(page, 'help-panel');
   await context.close();
+
+  await fieldScreens(browser, server.url, server.database.db, shot);
 } finally {
   await browser.close();
   await server.close();

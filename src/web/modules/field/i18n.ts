@@ -10,7 +10,6 @@ export const fieldText = {
     dismiss: '知道了',
     otherOrders: '另有 {{count}} 项任务',
     switchOrder: '查看',
-    live: '实时连接正常',
     offline: '实时连接中断，正在重连；任务每 15 秒自动刷新',
     loadFailed: '任务加载失败：{{reason}}',
     retry: '重试',
@@ -66,6 +65,8 @@ export const fieldText = {
       noRoute: '两点之间没有可行驶的道路。',
       mapLabel: '从本单元到现场的路线图',
       replan: '重新规划',
+      legendStart: '出发点',
+      legendScene: '现场',
     },
     notes: {
       title: '现场记录',
@@ -110,7 +111,6 @@ export const fieldText = {
     dismiss: 'OK',
     otherOrders: '{{count}} more task(s)',
     switchOrder: 'View',
-    live: 'Live connection up',
     offline: 'Live connection lost, reconnecting; the task refreshes every 15 s',
     loadFailed: 'Could not load your task: {{reason}}',
     retry: 'Retry',
@@ -166,6 +166,8 @@ export const fieldText = {
       noRoute: 'There is no drivable road between the two points.',
       mapLabel: 'Map of the route from your unit to the scene',
       replan: 'Plan again',
+      legendStart: 'Start',
+      legendScene: 'Scene',
     },
     notes: {
       title: 'Field notes',

@@ -129,7 +129,6 @@ export default function FieldPage() {
 
       {updated && (
         <p className="field-updated muted small" data-testid="field-updated">
-          {connection.status === 'open' ? `● ${t('field.live')} · ` : ''}
           {t('field.lastUpdated', { time: updated })}
         </p>
       )}

@@ -161,13 +161,19 @@ export function RouteMap({ route, start, scene }: RouteMapProps) {
 
   if (failed) return null;
   return (
-    <div
-      ref={container}
-      className="route-map"
-      role="img"
-      aria-label={t('field.route.mapLabel')}
-      data-testid="field-route-map"
-      data-ready={map !== null && drawn ? 'true' : 'false'}
-    />
+    <>
+      <div
+        ref={container}
+        className="route-map"
+        role="img"
+        aria-label={t('field.route.mapLabel')}
+        data-testid="field-route-map"
+        data-ready={map !== null && drawn ? 'true' : 'false'}
+      />
+      <p className="route-legend small" aria-hidden="true">
+        <span className="legend-start">●</span> {t('field.route.legendStart')}
+        <span className="legend-scene">●</span> {t('field.route.legendScene')}
+      </p>
+    </>
   );
 }

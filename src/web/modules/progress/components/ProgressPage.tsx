@@ -89,7 +89,12 @@ export default function ProgressPage() {
   }, [code, valid, load, attempt]);
 
   const time = (ms: number) =>
-    new Date(ms).toLocaleTimeString(i18n.language, { hour: '2-digit', minute: '2-digit', hour12: false });
+    new Date(ms).toLocaleTimeString(i18n.language, {
+      hour: '2-digit',
+      minute: '2-digit',
+      hour12: false,
+      timeZone: 'Asia/Shanghai',
+    });
 
   return (
     <div className="progress-page">
@@ -133,11 +138,14 @@ export default function ProgressPage() {
               </p>
             )}
             <a className="progress-link" href="#/progress" data-testid="progress-another">
+              {'← '}
               {t('progress.another')}
             </a>
           </>
         )}
-        <p className="progress-emergency">{t('progress.emergency')}</p>
+        <a className="progress-emergency" href="tel:110">
+          {t('progress.emergency')}
+        </a>
         <p className="progress-note">{t('progress.privacy')}</p>
       </main>
     </div>
