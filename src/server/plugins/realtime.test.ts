@@ -248,6 +248,36 @@ describe('GET /api/stream (Server-Sent Events)', () => {
     }
   });
 
+  it('re-checks streams sharing a session once, and ends all of them, leaving other sessions alone', async () => {
+    const revoked = await login([{ role: 'patrol_officer', jurisdictionId: '440103001' }]);
+    const kept = await login([{ role: 'patrol_officer', jurisdictionId: '440103001' }]);
+    const streams = [
+      await openStream(revoked.token, '?topics=incidents'),
+      await openStream(revoked.token, '?topics=incidents'),
+      await openStream(revoked.token, '?topics=system'),
+      await openStream(kept.token, '?topics=incidents'),
+    ];
+    try {
+      for (const s of streams) await s.until(() => s.events('hello').length === 1);
+      await t.database.db.execute(sql`update sessions set revoked_at = now() where user_id = ${revoked.user.id}`);
+      await t.app.realtime.tick();
+      for (const s of streams.slice(0, 3)) {
+        await s.until(() => s.ended);
+        expect(s.events('end')[0]!.data).toEqual({ reason: 'revoked' });
+      }
+      const r = t.app.realtime.publish('incidents', {
+        type: 'incident.created',
+        data: { id: 'still-here' },
+        audience: incidentAt('/44/4401/440103/440103001/'),
+      });
+      expect(r.delivered).toBe(1);
+      await streams[3]!.until(() => streams[3]!.events('incident.created').length === 1);
+      expect(streams[3]!.ended).toBe(false);
+    } finally {
+      for (const s of streams) s.close();
+    }
+  });
+
   it('does not keep an idle session alive: heartbeat re-checks are not activity', async () => {
     const { user, token } = await login([{ role: 'patrol_officer', jurisdictionId: '440103001' }]);
     const s = await openStream(token, '?topics=incidents');

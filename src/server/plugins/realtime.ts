@@ -79,6 +79,8 @@ const TOPICS_RE = /^[a-z][a-z0-9_.-]{0,63}(,[a-z][a-z0-9_.-]{0,63}){0,19}$/;
 const HEARTBEAT_MS = 15_000;
 const REPLAY_BUFFER = 1_000;
 const MAX_STREAMS_PER_SESSION = 4;
+/** Session re-checks in flight at once during a heartbeat. */
+const RECHECK_CONCURRENCY = 4;
 /** A client this far behind (bytes queued in the socket) is dropped rather than buffered without end. */
 const MAX_BACKLOG_BYTES = 1 << 20;
 
@@ -198,27 +200,40 @@ function createHub(app: FastifyInstance, heartbeatMs: number) {
     },
     async tick() {
       for (const conn of connections.values()) write(conn, `: heartbeat ${Date.now()}\n\n`);
-      await Promise.all(
-        [...connections.values()].map(async (conn) => {
-          if (conn.checking) return;
-          conn.checking = true;
-          try {
-            const ctx = systemContext(app.database.db, app.auditSink, { requestId: conn.requestId });
-            const result = await authenticate(ctx, settings, conn.token, { countsAsActivity: false });
+      // One check per token (a console may hold several streams), a few at a time: hundreds of consoles must not
+      // queue hundreds of queries at once ahead of real requests (PGlite has a single connection).
+      const byToken = new Map<string, Connection[]>();
+      for (const conn of connections.values()) {
+        if (conn.checking) continue;
+        conn.checking = true;
+        const same = byToken.get(conn.token);
+        if (same) same.push(conn);
+        else byToken.set(conn.token, [conn]);
+      }
+      const groups = [...byToken.entries()];
+      const check = async ([token, conns]: [string, Connection[]]) => {
+        try {
+          const ctx = systemContext(app.database.db, app.auditSink, { requestId: conns[0]!.requestId });
+          const result = await authenticate(ctx, settings, token, { countsAsActivity: false });
+          for (const conn of conns) {
             if (result.passwordChangeRequired) end(conn, 'password_change_required');
             else conn.actor = result.actor;
-          } catch (err) {
-            if (err instanceof AppError && err.code === 'SESSION_EXPIRED') {
-              end(conn, String(err.details.reason ?? 'session_expired'));
-            } else {
-              // The database hiccuped: keep the stream; the next heartbeat checks again.
-              app.log.warn({ err, connection: conn.id }, 'realtime session re-check failed');
-            }
-          } finally {
-            conn.checking = false;
           }
-        }),
-      );
+        } catch (err) {
+          if (err instanceof AppError && err.code === 'SESSION_EXPIRED') {
+            for (const conn of conns) end(conn, String(err.details.reason ?? 'session_expired'));
+          } else {
+            // The database hiccuped: keep the streams; the next heartbeat checks again.
+            app.log.warn({ err, connections: conns.map((c) => c.id) }, 'realtime session re-check failed');
+          }
+        } finally {
+          for (const conn of conns) conn.checking = false;
+        }
+      };
+      const worker = async () => {
+        for (let g = groups.shift(); g; g = groups.shift()) await check(g);
+      };
+      await Promise.all(Array.from({ length: Math.min(RECHECK_CONCURRENCY, groups.length) }, worker));
     },
     get connectionCount() {
       return connections.size;
