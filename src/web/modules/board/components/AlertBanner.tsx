@@ -2,7 +2,7 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { onRealtimeMessage } from '../../realtime/hooks/useRealtime.ts';
-import { ackAlert, type Codes } from '../api/board.api.ts';
+import { ackAlert } from '../api/board.api.ts';
 import { boardError } from '../utils/errors.ts';
 import { severityNumeral } from '../utils/queue.ts';
 
@@ -10,21 +10,26 @@ interface Alert {
   id: string;
   alertId: string;
   severity: number;
-  subType?: string;
 }
 
 function parseAlert(data: string): Alert | null {
   try {
     const v = JSON.parse(data) as Partial<Alert>;
     return typeof v.id === 'string' && typeof v.alertId === 'string'
-      ? { id: v.id, alertId: v.alertId, severity: Number(v.severity) || 0, subType: v.subType }
+      ? { id: v.id, alertId: v.alertId, severity: Number(v.severity) || 0 }
       : null;
   } catch {
     return null;
   }
 }
 
-export function AlertBanner({ codes, onOpen }: { codes: Codes | null; onOpen(id: string): void }) {
+export interface AlertBannerProps {
+  /** What the incident is, for the banner text (its type and address, when the queue has it). */
+  describe(id: string): string;
+  onOpen(id: string): void;
+}
+
+export function AlertBanner({ describe, onOpen }: AlertBannerProps) {
   const { t, i18n } = useTranslation();
   const [alerts, setAlerts] = useState<Alert[]>([]);
   const [problem, setProblem] = useState<string | null>(null);
@@ -47,13 +52,12 @@ export function AlertBanner({ codes, onOpen }: { codes: Codes | null; onOpen(id:
       setProblem(boardError(t, err, i18n.language));
     }
   };
-  const label = (code?: string) => (code ? (codes?.subTypes.find((s) => s.code === code)?.label ?? code) : '');
   return (
     <div className="board-alerts" role="alert" data-testid="alerts">
       {alerts.map((a) => (
         <div key={a.alertId} className="board-alert">
           <strong>{t('board.alert.title')}</strong>
-          <span>{t('board.alert.text', { severity: severityNumeral(a.severity), type: label(a.subType) })}</span>
+          <span>{t('board.alert.text', { severity: severityNumeral(a.severity), type: describe(a.id) })}</span>
           <button type="button" onClick={() => onOpen(a.id)}>
             {t('board.alert.open')}
           </button>

@@ -33,6 +33,13 @@ export default function BoardPage() {
   const detail = useIncident(selectedId);
   const detailRef = useRef<HTMLDivElement>(null);
 
+  const describe = (id: string) => {
+    const i = queue.items.find((q) => q.incident.id === id)?.incident;
+    if (!i) return '';
+    const label = codes?.subTypes.find((s) => s.code === i.subType)?.label ?? i.subType;
+    return [label, i.address].filter(Boolean).join(' · ');
+  };
+
   const ids = useMemo(() => queue.items.map((q) => q.incident.id), [queue.items]);
 
   const select = useCallback((id: string) => {
@@ -68,7 +75,7 @@ export default function BoardPage() {
 
   return (
     <main className="board" data-testid="board" aria-label={t('board.title')}>
-      <AlertBanner codes={codes} onOpen={select} />
+      <AlertBanner describe={describe} onOpen={select} />
       <div className="board-body">
         <QueuePanel
           items={queue.items}
@@ -76,7 +83,6 @@ export default function BoardPage() {
           now={now}
           codes={codes}
           selectedId={selectedId}
-          fallback={queue.fallback}
           onSelect={select}
         />
         <div className="board-center">

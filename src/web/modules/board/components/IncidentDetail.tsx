@@ -338,7 +338,8 @@ export function IncidentDetail(props: IncidentDetailProps) {
           {timeline.map((e, n) => (
             <li key={n}>
               <span className="board-mono muted">{timeOf(e.at, lang)}</span>{' '}
-              {e.toStatus ? t(`board.status.${e.toStatus}`, { defaultValue: e.toStatus }) : e.kind}
+              <b>{t(`board.kind.${e.kind}`, { defaultValue: e.kind })}</b>
+              {e.toStatus && <> → {t(`board.status.${e.toStatus}`, { defaultValue: e.toStatus })}</>}
               {e.note && <span className="muted small"> · {e.note}</span>}
             </li>
           ))}

@@ -16,11 +16,10 @@ export interface QueuePanelProps {
   now: number;
   codes: Codes | null;
   selectedId: string | null;
-  fallback: boolean;
   onSelect(id: string): void;
 }
 
-export function QueuePanel({ items, fetchedAt, now, codes, selectedId, fallback, onSelect }: QueuePanelProps) {
+export function QueuePanel({ items, fetchedAt, now, codes, selectedId, onSelect }: QueuePanelProps) {
   const { t } = useTranslation();
   const drift = Math.max(0, (now - fetchedAt) / 1000);
   const label = (code: string) => codes?.subTypes.find((s) => s.code === code)?.label ?? code;
@@ -32,7 +31,6 @@ export function QueuePanel({ items, fetchedAt, now, codes, selectedId, fallback,
           {t('board.queue.count', { count: items.length })}
         </span>
       </div>
-      {fallback && <p className="muted small">{t('board.queue.fallback')}</p>}
       {items.length === 0 && <p className="muted board-empty">{t('board.queue.empty')}</p>}
       <ul className="board-queue-list" role="listbox" aria-label={t('board.queue.title')} data-testid="queue">
         {items.map((q) => {

@@ -14,7 +14,7 @@ import {
   type Recommendation,
 } from '../api/board.api.ts';
 import type { LiveUnit } from '../hooks/useBoardLive.ts';
-import { etaMinutes, planDispatch, proposedUnits, recommendedIds } from '../utils/dispatch.ts';
+import { etaMinutes, planDispatch, proposedUnits, recommendationRows, recommendedIds } from '../utils/dispatch.ts';
 import { boardError } from '../utils/errors.ts';
 import { ActionKeys } from '../utils/idempotency.ts';
 
@@ -147,11 +147,6 @@ export function RecommendationPanel({
             <div className="board-runcard">
               <strong>{t('board.rec.runCard', { type: rec.runCard.incidentType })}</strong>
               <ul>
-                {rec.runCard.picks.map((p) => (
-                  <li key={p.slotId}>
-                    {p.label}：<b>{p.callSign}</b> · {t('board.rec.eta', { min: etaMinutes(p.etaSec) })}
-                  </li>
-                ))}
                 {rec.runCard.unfilled.map((u) => (
                   <li key={u.slotId} className="board-warn">
                     {t('board.rec.unfilled', { label: u.label, detail: u.detail })}
@@ -162,27 +157,26 @@ export function RecommendationPanel({
           )}
           {rec.recommended.length === 0 && <p className="muted">{t('board.rec.none')}</p>}
           <ol className="board-rec-list">
-            {[...rec.recommended]
-              .sort((a, b) => a.rank - b.rank)
-              .map((r) => (
-                <li key={r.unitId}>
-                  <label className="board-check">
-                    <input
-                      type="checkbox"
-                      checked={chosen.has(r.unitId)}
-                      onChange={() => toggle(r.unitId)}
-                      data-testid={`rec-unit-${r.callSign}`}
-                    />
-                    <span className="board-rank">{r.rank}</span>
-                    <b>{r.callSign}</b>
-                    <span className="board-eta">{t('board.rec.eta', { min: etaMinutes(r.etaSec) })}</span>
-                    <span className="muted small">
-                      {r.positionSource === 'live' ? t('board.rec.live') : t('board.rec.home')}
-                    </span>
-                  </label>
-                  <div className="muted small board-reason">{r.reason}</div>
-                </li>
-              ))}
+            {recommendationRows(rec).map((r) => (
+              <li key={r.unitId}>
+                <label className="board-check">
+                  <input
+                    type="checkbox"
+                    checked={chosen.has(r.unitId)}
+                    onChange={() => toggle(r.unitId)}
+                    data-testid={`rec-unit-${r.callSign}`}
+                  />
+                  <span className="board-rank">{r.rank ?? '·'}</span>
+                  <b>{r.callSign}</b>
+                  {r.slot && <span className="board-slot">{r.slot}</span>}
+                  <span className="board-eta">{t('board.rec.eta', { min: etaMinutes(r.etaSec) })}</span>
+                  {r.live !== null && (
+                    <span className="muted small">{r.live ? t('board.rec.live') : t('board.rec.home')}</span>
+                  )}
+                </label>
+                {r.reason && <div className="muted small board-reason">{r.reason}</div>}
+              </li>
+            ))}
           </ol>
           <div className="row board-actions-row">
             <button

@@ -3,11 +3,8 @@
  * reloads (coalesced) on every `incidents` / `orders` event; units follow `unit.status` / `unit.position`.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { ApiError } from '../../../app/http.ts';
-import { authedJson } from '../../auth/state/session.store.ts';
 import { onRealtimeMessage } from '../../realtime/hooks/useRealtime.ts';
-import { fetchQueue, fetchUnits, type IncidentView, type QueueItem, type UnitStatus } from '../api/board.api.ts';
-import { queueFromIncidents } from '../utils/queue.ts';
+import { fetchQueue, fetchUnits, type QueueItem, type UnitStatus } from '../api/board.api.ts';
 
 /** A unit as the map draws it. */
 export interface LiveUnit {
@@ -23,8 +20,6 @@ export interface QueueState {
   /** When the server measured waitingSec and the timers (client clock). */
   fetchedAt: number;
   loaded: boolean;
-  /** The server has no queue endpoint: the list is built locally. */
-  fallback: boolean;
   error: unknown;
 }
 
@@ -50,7 +45,6 @@ export function useQueue(): QueueState & { reload(): void } {
     items: [],
     fetchedAt: Date.now(),
     loaded: false,
-    fallback: false,
     error: null,
   });
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
@@ -59,18 +53,8 @@ export function useQueue(): QueueState & { reload(): void } {
   const load = useCallback(async () => {
     const mine = ++seq.current;
     try {
-      let items: QueueItem[];
-      let fallback = false;
-      try {
-        items = (await fetchQueue()).items;
-      } catch (err) {
-        if (!(err instanceof ApiError) || (err.status !== 404 && err.status !== 405)) throw err;
-        // The server predates the queue endpoint: sort the open incidents here.
-        const list = await authedJson<{ items: IncidentView[] }>('/api/incidents?limit=200');
-        items = queueFromIncidents(list.items, Date.now());
-        fallback = true;
-      }
-      if (mine === seq.current) setState({ items, fetchedAt: Date.now(), loaded: true, fallback, error: null });
+      const { items } = await fetchQueue();
+      if (mine === seq.current) setState({ items, fetchedAt: Date.now(), loaded: true, error: null });
     } catch (error) {
       if (mine === seq.current) setState((s) => ({ ...s, loaded: true, error }));
     }

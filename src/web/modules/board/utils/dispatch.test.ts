@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Recommendation } from '../api/board.api.ts';
 import { ActionKeys } from './idempotency.ts';
 import { isSubmitChord, moveActive } from './keys.ts';
-import { etaMinutes, planDispatch, proposedUnits } from './dispatch.ts';
+import { etaMinutes, planDispatch, proposedUnits, recommendationRows } from './dispatch.ts';
 
 const rec = (o: Partial<Recommendation> = {}): Recommendation => ({
   recommendationId: '11111111-1111-4111-8111-111111111111',
@@ -53,6 +53,31 @@ describe('recommendation → dispatch', () => {
       override: true,
       body: { unitIds: ['u9'], overrideReason: '熟悉地形' },
     });
+  });
+
+  it('lists ranked units by rank, then run-card picks the ranking left out (each once, with its slot)', () => {
+    const r = rec({
+      runCard: {
+        incidentType: 'criminal.robbery',
+        picks: [
+          { slotId: 'p1', label: 'patrol', unitId: 'u2', callSign: 'B', etaSec: 300, reason: '' },
+          { slotId: 's1', label: 'special', unitId: 'u7', callSign: 'S', etaSec: 900, reason: 'only special' },
+        ],
+        unfilled: [],
+        totalEtaSec: 1200,
+        method: 'lp',
+        solveMs: 1,
+      },
+    });
+    expect(recommendationRows(r).map((x) => [x.callSign, x.rank, x.slot])).toEqual([
+      ['A', 1, null],
+      ['B', 2, 'patrol'],
+      ['S', null, 'special'],
+    ]);
+    // Every proposed unit has a row (so the dispatcher sees what Accept sends).
+    const shown = new Set(recommendationRows(r).map((x) => x.unitId));
+    expect(proposedUnits(r).every((id) => shown.has(id))).toBe(true);
+    expect(recommendationRows(rec({ recommended: [] }))).toEqual([]);
   });
 
   it('refuses no units and more than ten', () => {

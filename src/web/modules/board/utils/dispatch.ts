@@ -39,3 +39,45 @@ export function planDispatch(rec: Recommendation | null, chosen: readonly string
 export function etaMinutes(etaSec: number): number {
   return etaSec <= 0 ? 0 : Math.max(1, Math.round(etaSec / 60));
 }
+
+/** One row of the panel: a ranked unit, or a run-card pick the ranking did not list. */
+export interface RecRow {
+  unitId: string;
+  callSign: string;
+  rank: number | null;
+  etaSec: number;
+  live: boolean | null;
+  reason: string;
+  /** The run-card slot this unit fills, if any. */
+  slot: string | null;
+}
+
+/** The rows to show: every ranked unit by rank, then the run card's picks not among them. */
+export function recommendationRows(rec: Recommendation): RecRow[] {
+  const slotOf = new Map((rec.runCard?.picks ?? []).map((p) => [p.unitId, p.label]));
+  const ranked = [...rec.recommended]
+    .sort((a, b) => a.rank - b.rank)
+    .map((r) => ({
+      unitId: r.unitId,
+      callSign: r.callSign,
+      rank: r.rank,
+      etaSec: r.etaSec,
+      live: r.positionSource === 'live',
+      reason: r.reason,
+      slot: slotOf.get(r.unitId) ?? null,
+    }));
+  const listed = new Set(ranked.map((r) => r.unitId));
+  const extra = (rec.runCard?.picks ?? [])
+    .filter((p) => !listed.has(p.unitId))
+    .filter((p, i, all) => all.findIndex((q) => q.unitId === p.unitId) === i)
+    .map((p) => ({
+      unitId: p.unitId,
+      callSign: p.callSign,
+      rank: null,
+      etaSec: p.etaSec,
+      live: null,
+      reason: p.reason,
+      slot: p.label,
+    }));
+  return [...ranked, ...extra];
+}

@@ -2,15 +2,10 @@
 import type { TFunction } from 'i18next';
 import { ApiError } from '../../../app/http.ts';
 import { errorMessage } from '../../auth/utils/error.message.ts';
+import { boardText } from '../i18n.ts';
 
-const BOARD_CODES = new Set([
-  'DISPATCH_OVERRIDE_REASON_REQUIRED',
-  'UNIT_NOT_AVAILABLE',
-  'INCIDENT_BAD_TRANSITION',
-  'INCIDENT_NOT_FOUND',
-  'INCIDENT_LOCATION_REQUIRED',
-  'IDEMPOTENCY_KEY_REUSED',
-]);
+/** Error codes with a board-specific text (board.errors.*). */
+const BOARD_CODES: ReadonlySet<string> = new Set(Object.keys(boardText.zh.errors));
 
 /** The user-facing message for an error from a board action. */
 export function boardError(t: TFunction, err: unknown, language: string): string {

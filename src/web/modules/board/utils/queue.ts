@@ -1,5 +1,5 @@
 /** Pure helpers of the incident queue: ordering, waiting time, timers, severity. */
-import type { IncidentStatus, IncidentView, Order, QueueItem, StageTimer } from '../api/board.api.ts';
+import type { IncidentStatus, Order, QueueItem, StageTimer } from '../api/board.api.ts';
 
 /** Statuses that still need handling (the queue shows these). */
 export const OPEN_STATUSES: readonly IncidentStatus[] = [
@@ -46,15 +46,6 @@ export function compareQueue(a: QueueItem, b: QueueItem): number {
 /** Sorted copy of the queue. */
 export function sortQueue(items: readonly QueueItem[]): QueueItem[] {
   return [...items].sort(compareQueue);
-}
-
-/** Queue items from a plain incident list (when the server has no queue endpoint): open ones, sorted. */
-export function queueFromIncidents(incidents: readonly IncidentView[], now: number): QueueItem[] {
-  return sortQueue(
-    incidents
-      .filter((i) => isOpen(i.status))
-      .map((incident) => ({ incident, waitingSec: waitingSecAt(incident.receivedAt, now), timers: [], orders: [] })),
-  );
 }
 
 /** `m:ss` under an hour, `h:mm:ss` above; negative values read as 0. */
