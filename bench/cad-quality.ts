@@ -10,16 +10,31 @@
  * Units start at random road positions (uniform over road length, largest strongly connected component).
  * Each day is played as an event simulation (a unit is busy for travel + 20–60 min service, then patrols on
  * from the scene) and as independent snapshots (every call sees the starting fleet). Seeded and deterministic.
+ * On the demo city, 100 calls are also put to `recommendUnits` itself (PGlite) to show that its first pick is
+ * the evaluation's road pick (crossCheckWithRecommendUnits).
  */
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { createSnapIndex, importOsmPbf, type RoadGraph } from '../src/server/modules/geo/index.ts';
+import { sql } from 'drizzle-orm';
+import { openDatabase } from '../src/server/db/client.ts';
+import { migrate } from '../src/server/db/migrate.ts';
+import { systemContext, type Actor } from '../src/server/context.ts';
+import {
+  createSnapIndex,
+  etasTo,
+  importOsmPbf,
+  serializeGraph,
+  type RoadGraph,
+} from '../src/server/modules/geo/index.ts';
 import {
   evaluateDispatchQuality,
   randomRoadPoints,
+  roadPick,
   type QualityCall,
+  type QualityPoint,
   type QualityResult,
 } from '../src/server/modules/dispatch/recommend.quality.ts';
+import { RECOMMEND_HORIZON_SEC, recommendUnits } from '../src/server/modules/dispatch/recommend.service.ts';
 import { generateGeography } from '../src/demo/geography/geography.generator.ts';
 import { buildRoadGraph } from '../src/demo/geography/geography.graph.ts';
 import { GeoRng } from '../src/demo/geography/geography.prng.ts';
@@ -97,6 +112,63 @@ function evaluateNetwork(
 
 const service = (rng: GeoRng): number => rng.range(20, 60) * 60;
 
+const DISPATCHER: Actor = {
+  userId: '00000000-0000-0000-0000-000000000001',
+  username: 'bench-dispatcher',
+  sessionId: 'bench',
+  assignments: [{ role: 'city_dispatcher', jurisdictionId: '4401', jurisdictionPath: '/44/4401/' }],
+  grants: [],
+};
+
+/**
+ * Proof that the evaluation's road pick is the recommendation's first pick: the graph and the units (at
+ * their home bases, no shift start so duty hours never exclude one) in a fresh PGlite database, then `recommendUnits` (the service behind the recommendation
+ * endpoints) for each call at the call's time, compared with roadPick over etasTo. Equal ETAs count as agreeing.
+ */
+async function crossCheck(
+  graph: RoadGraph,
+  units: readonly QualityPoint[],
+  calls: readonly QualityCall[],
+): Promise<Record<string, unknown>> {
+  const database = await openDatabase({});
+  try {
+    await migrate(database);
+    const db = database.db;
+    await db.execute(
+      sql`insert into road_graphs (name, graph, vertex_count, edge_count) values ('demo', decode(${Buffer.from(serializeGraph(graph)).toString('hex')}, 'hex'), 0, 0)`,
+    );
+    await db.execute(sql`insert into jurisdictions (id, parent_id, level, name, path) values
+      ('44', null, 'province', '省', '/44/'), ('4401', '44', 'city', '市', '/44/4401/'),
+      ('440101', '4401', 'county', '区', '/44/4401/440101/'),
+      ('440101001', '440101', 'station', '所', '/44/4401/440101/440101001/')`);
+    const rows = units.map((u, i) => ({
+      id: `u${i}`,
+      call_sign: `Q${String(i).padStart(4, '0')}`,
+      lon: u.lon,
+      lat: u.lat,
+    }));
+    await db.execute(sql`insert into units (id, call_sign, type, jurisdiction_id, home_lon, home_lat, status, shift_started_at)
+      select id, call_sign, 'patrol_car', '440101001', lon, lat, 'available', null
+        from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(id text, call_sign text, lon float8, lat float8)`);
+    const network = createSnapIndex(graph);
+    let agree = 0;
+    const mismatches: string[] = [];
+    for (const c of calls) {
+      const at = new Date(DAY_START.getTime() + c.atSec * 1000);
+      const ctx = systemContext(db, { append: async () => undefined }, { actor: DISPATCHER, now: () => at });
+      const r = await recommendUnits(ctx, { lon: c.lon, lat: c.lat, count: 1, staleAfterSec: 86_400 });
+      const { etas } = etasTo(network, c, units, { departAt: at, horizonSec: RECOMMEND_HORIZON_SEC });
+      const i = roadPick(etas);
+      const first = r.recommended[0];
+      if (first && i >= 0 && (first.unitId === `u${i}` || Math.abs(first.etaSec - etas[i]!.etaSec) <= 1)) agree++;
+      else if (mismatches.length < 3) mismatches.push(`${first?.unitId ?? 'none'} vs u${i}`);
+    }
+    return { calls: calls.length, agree, ...(mismatches.length ? { mismatches } : {}) };
+  } finally {
+    await database.close();
+  }
+}
+
 /** Runs the quality comparison on the demo city and (when present) on Andorra. */
 export async function benchCadQuality(opts: BenchCadQualityOptions = {}): Promise<Record<string, unknown>> {
   const o: Required<BenchCadQualityOptions> = {
@@ -135,6 +207,19 @@ export async function benchCadQuality(opts: BenchCadQualityOptions = {}): Promis
       o,
     ),
   };
+
+  // The evaluation's road pick against the real recommendation service, on one sampled day.
+  const rng = new GeoRng(o.seed, 'cad-quality-crosscheck');
+  const sample = randomRoadPoints(cityGraph, 100, () => rng.next());
+  const sampleCalls = Array.from({ length: 100 }, () => {
+    const h = history[Math.floor(rng.next() * history.length)]!;
+    return { lon: h.location[0], lat: h.location[1], atSec: secOfDay(h.reportedAt), serviceSec: 0 };
+  });
+  (out.demoCity as Record<string, unknown>).crossCheckWithRecommendUnits = await crossCheck(
+    cityGraph,
+    sample,
+    sampleCalls,
+  );
 
   // A real road network (the one the geo bench uses).
   if (hasSharedData) {
