@@ -241,3 +241,60 @@ describe('an order sent from the board', () => {
     expect(ack!.username).toBe('simulator');
   }, 240_000);
 });
+
+describe('a crew with a person on it', () => {
+  it('is left to acknowledge in the field app first, and played by the simulator after the grace', async () => {
+    const clock = new ManualClock(new Date(Math.floor(Date.now() / 1000) * 1000));
+    const sim = new Simulator(t.app, { ratePerMin: 3, autoDispatch: 0, speedup: 10, seed: 5, tickMs: 5000 }, clock);
+    await sim.start();
+    await clock.advance(60_000);
+    expect(sim.createdIncidents.length).toBeGreaterThan(0);
+    const token = async (username: string) => {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        payload: { username, password: DEMO_PASSWORD },
+      });
+      expect(res.statusCode, res.body).toBe(200);
+      return { authorization: `Bearer ${res.json<{ accessToken: string }>().accessToken}` };
+    };
+    const dispatcher = await token('dispatcher');
+    const patrol = await token('patrol');
+    const [unit] = await query<{ id: string; status: string }>(
+      t.database.db,
+      sql`select un.id, un.status from officers o join users u on u.id = o.user_id join units un on un.id = o.unit_id
+           where u.username = 'patrol'`,
+    );
+    expect(unit).toBeDefined();
+    expect(unit!.status).toBe('available');
+    // A call in the patrol's own station area is not guaranteed: send the unit anyway, with a reason.
+    const incidentId = sim.createdIncidents.at(-1)!;
+    const sent = await t.app.inject({
+      method: 'POST',
+      url: `/api/incidents/${incidentId}/dispatch`,
+      headers: { ...dispatcher, 'idempotency-key': `sim-human-${incidentId}` },
+      payload: { unitIds: [unit!.id], overrideReason: '演示：派给巡逻民警' },
+    });
+    expect(sent.statusCode, sent.body).toBe(201);
+    const orderId = sent.json<{ orders: { id: string }[] }>().orders[0]!.id;
+
+    // Within the grace the simulated crew does nothing; the officer acknowledges in the app.
+    await clock.advance(60_000);
+    expect((await ordersOf([incidentId]))[0]!.status).toBe('sent');
+    const ack = await t.app.inject({ method: 'POST', url: `/api/dispatch/orders/${orderId}/ack`, headers: patrol });
+    expect(ack.statusCode, ack.body).toBe(200);
+    // The officer then does not depart: after the grace the simulated crew does.
+    await clock.advance(30_000);
+    expect((await ordersOf([incidentId]))[0]!.status).toBe('acknowledged');
+    await clock.advance(90_000);
+    await sim.stop();
+    expect(['en_route', 'on_scene', 'released']).toContain((await ordersOf([incidentId]))[0]!.status);
+    const actors = await query<{ to_status: string; username: string }>(
+      t.database.db,
+      sql`select e.to_status, u.username from incident_events e join users u on u.id::text = e.actor_id
+           where e.incident_id = ${incidentId} and e.kind = 'order' order by e.id`,
+    );
+    expect(actors[0]).toEqual({ to_status: 'acknowledged', username: 'patrol' });
+    expect(actors[1]).toEqual({ to_status: 'en_route', username: 'simulator' });
+  }, 240_000);
+});

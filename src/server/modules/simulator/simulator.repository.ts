@@ -41,6 +41,8 @@ export interface SimUnitRow {
   homeLat: number;
   lon: number | null;
   lat: number | null;
+  /** Someone on the unit's crew has a login (e.g. the demo `patrol` account): a person may play this crew. */
+  humanCrew: boolean;
 }
 
 /** Every unit with its status and latest position, by call sign. */
@@ -53,9 +55,11 @@ export async function simUnits(db: Executor): Promise<SimUnitRow[]> {
     home_lat: number;
     lon: number | null;
     lat: number | null;
+    human_crew: boolean;
   }>(
     db,
-    sql`select u.id, u.call_sign, u.status, u.home_lon, u.home_lat, p.lon, p.lat
+    sql`select u.id, u.call_sign, u.status, u.home_lon, u.home_lat, p.lon, p.lat,
+               exists (select 1 from officers o where o.unit_id = u.id and o.user_id is not null) as human_crew
           from units u left join unit_positions p on p.unit_id = u.id
          order by u.call_sign`,
   );
@@ -67,6 +71,7 @@ export async function simUnits(db: Executor): Promise<SimUnitRow[]> {
     homeLat: Number(r.home_lat),
     lon: r.lon === null ? null : Number(r.lon),
     lat: r.lat === null ? null : Number(r.lat),
+    humanCrew: r.human_crew === true,
   }));
 }
 

@@ -68,6 +68,9 @@ export interface SimulatorStats {
   released: number;
   closed: number;
   errors: number;
+  /** Duration of the last tick and of the slowest, wall-clock ms. */
+  lastTickMs: number;
+  maxTickMs: number;
 }
 
 type Purpose = 'patrol' | 'respond' | 'return';
@@ -84,6 +87,8 @@ interface SimUnit {
   driveStart: number;
   /** Road junctions a patrol may head for (indices into the graph's vertices), computed on first patrol. */
   patrolTargets?: number[];
+  /** A crew member has a login: a person may acknowledge and depart in the field app first. */
+  humanCrew: boolean;
 }
 
 /** What the crew on an order is waiting for (clock ms), kept between ticks. */
@@ -100,6 +105,11 @@ const DEPART_SEC: readonly [number, number] = [10, 40];
 const CLOSE_SEC: readonly [number, number] = [60, 180];
 /** Simulated seconds a dispatcher (the simulator) looks at a new call before sending the top unit. */
 const DISPATCH_SEC: readonly [number, number] = [15, 45];
+/**
+ * Clock ms the simulated crew leaves a crew with a login (the demo `patrol` account) to acknowledge and depart
+ * in the field app itself before stepping in; nobody may be logged in, so it does step in.
+ */
+export const HUMAN_GRACE_MS = 90_000;
 /** An auto-dispatch that finds no unit tries again this often (simulated seconds), this many times. */
 const DISPATCH_RETRY_SEC = 60;
 const DISPATCH_TRIES = 5;
@@ -151,6 +161,8 @@ export class Simulator {
     released: 0,
     closed: 0,
     errors: 0,
+    lastTickMs: 0,
+    maxTickMs: 0,
   };
   /** Ids of the incidents the simulator created, oldest first. */
   readonly createdIncidents: string[] = [];
@@ -263,7 +275,17 @@ export class Simulator {
 
   /** One tick: arrivals, crews, movement. A failing step is logged and the tick goes on. */
   async tick(): Promise<void> {
-    this.stats.ticks++;
+    const started = performance.now();
+    try {
+      await this.tickSteps();
+    } finally {
+      this.stats.ticks++;
+      this.stats.lastTickMs = Math.round(performance.now() - started);
+      this.stats.maxTickMs = Math.max(this.stats.maxTickMs, this.stats.lastTickMs);
+    }
+  }
+
+  private async tickSteps(): Promise<void> {
     const now = this.clock.now();
     await this.takeCalls(now);
     await this.autoDispatch(now);
@@ -364,9 +386,11 @@ export class Simulator {
           drive: null,
           purpose: null,
           driveStart: 0,
+          humanCrew: r.humanCrew,
         };
         this.units.set(r.id, u);
       }
+      u.humanCrew = r.humanCrew;
       if (u.status !== r.status) {
         u.status = r.status;
         // A patrol (or the way home) interrupted by a dispatch stops where it is; the crew decides what is next.
@@ -523,7 +547,7 @@ export class Simulator {
     const scene = o.lon !== null && o.lat !== null ? { lon: o.lon, lat: o.lat } : null;
     switch (o.status) {
       case 'sent': {
-        task.ackAt ??= this.after(ACK_SEC, this.rng.crew);
+        task.ackAt ??= this.crewDelay(u, ACK_SEC);
         if (t < task.ackAt) return;
         const r = await acknowledgeOrder(this.ctx(), o.id);
         this.stats.acknowledged++;
@@ -531,7 +555,7 @@ export class Simulator {
         return;
       }
       case 'acknowledged': {
-        task.departAt ??= this.after(DEPART_SEC, this.rng.crew);
+        task.departAt ??= this.crewDelay(u, DEPART_SEC);
         if (t < task.departAt) return;
         const r = await reportOrderStage(this.ctx(), o.id, { status: 'en_route' });
         this.stats.departed++;
@@ -569,6 +593,12 @@ export class Simulator {
         return;
       }
     }
+  }
+
+  /** When the crew reacts: a simulated delay, or after the grace left to a person on the crew. */
+  private crewDelay(u: SimUnit, range: readonly [number, number]): number {
+    const at = this.after(range, this.rng.crew);
+    return u.humanCrew ? Math.max(at, this.clock.now().getTime() + HUMAN_GRACE_MS) : at;
   }
 
   private countArrival(task: CrewTask): void {
