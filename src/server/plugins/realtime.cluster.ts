@@ -61,7 +61,8 @@ export interface PostgresBusOptions {
 /** One parameterised query on some connection. */
 type Run = (text: string, values: unknown[]) => Promise<pg.QueryResult<Record<string, unknown>>>;
 
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+/** A delay that does not keep the process alive (only ever raced against real work). */
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
 
 function isMessage(v: unknown): v is ClusterMessage {
   if (typeof v !== 'object' || v === null) return false;
