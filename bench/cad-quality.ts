@@ -121,9 +121,10 @@ const DISPATCHER: Actor = {
 };
 
 /**
- * Proof that the evaluation's road pick is the recommendation's first pick: the graph and the units (at
- * their home bases, no shift start so duty hours never exclude one) in a fresh PGlite database, then `recommendUnits` (the service behind the recommendation
- * endpoints) for each call at the call's time, compared with roadPick over etasTo. Equal ETAs count as agreeing.
+ * Proof that the evaluation's road pick is the recommendation's first pick: the graph and the units (at their
+ * home bases, no shift start so duty hours never exclude one) in a fresh PGlite database, then `recommendUnits`
+ * (the service behind the recommendation endpoints) for each call at the call's time, compared with roadPick
+ * over etasTo. Equal ETAs count as agreeing.
  */
 async function crossCheck(
   graph: RoadGraph,
