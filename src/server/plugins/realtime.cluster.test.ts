@@ -291,8 +291,21 @@ describe.skipIf(skip)('realtime across two app instances on one PostgreSQL datab
     }
   });
 
-  it('closes its listener when the app closes', async () => {
+  it('purges old outbox rows when an instance starts, and closes its listener when the app closes', async () => {
+    await database.db.execute(sql`insert into realtime_outbox (payload, created_at)
+      values ('{"old":true}', now() - interval '10 minutes'), ('{"fresh":true}', now())`);
     const c = await start(secondDb);
+    const rows = async () =>
+      (
+        await query<{ payload: string }>(
+          database.db,
+          sql`select payload from realtime_outbox where payload like '{"old"%' or payload like '{"fresh"%'`,
+        )
+      ).map((r) => r.payload);
+    const until = Date.now() + 2_000;
+    while ((await rows()).length > 1 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+    expect(await rows()).toEqual(['{"fresh":true}']);
+
     const name = `jingwu-realtime-${c.app.realtime.instanceId}`;
     const count = async () =>
       (

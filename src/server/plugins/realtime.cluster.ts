@@ -13,7 +13,8 @@
  *   later small event overtake it); the instance's own echo is ignored. When the connection drops it is rebuilt
  *   with exponential backoff (0.5 s → 30 s, ±20% jitter) and `onReconnect` runs, so the hub can tell its clients
  *   to `resync` (events sent meanwhile were missed). Nothing here throws into the app: errors are logged.
- * - **Outbox purge.** Every minute, rows older than five minutes are deleted (each instance does it; it is cheap).
+ * - **Outbox purge.** At start and every minute, rows older than five minutes are deleted (each instance does
+ *   it; it is cheap).
  */
 import type { FastifyBaseLogger } from 'fastify';
 import pg from 'pg';
@@ -217,14 +218,16 @@ export async function startPostgresBus(opts: PostgresBusOptions): Promise<Cluste
     everListened = true;
   };
 
-  const purge = setInterval(() => {
-    pool
+  const purgeOutbox = () =>
+    void pool
       .query(`delete from realtime_outbox where created_at < now() - interval '${OUTBOX_KEEP}'`)
       .catch((err: unknown) => log.warn({ err }, 'realtime: outbox purge failed'));
-  }, PURGE_EVERY_MS);
+  const purge = setInterval(purgeOutbox, PURGE_EVERY_MS);
   purge.unref();
 
   await connect();
+  // Also at start: rows left behind while no instance ran are not waited for.
+  purgeOutbox();
 
   const flush = async () => {
     while (pumping) await pumping;
