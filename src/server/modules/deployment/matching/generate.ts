@@ -48,6 +48,8 @@ export interface GenerateOptions {
   demands: number;
   /** Number of regions (default: one per ~80 officers, 4–60). */
   regions?: number;
+  /** Side of the square area in km (default 160; smaller = more officers within reach of each demand). */
+  areaKm?: number;
   /** Share of unreachable pairs (default 0.02). */
   unreachable?: number;
 }
@@ -59,7 +61,8 @@ export function generateInstance(opts: GenerateOptions): MatchInstance {
   const int = (lo: number, hi: number): number => lo + Math.floor(rnd() * (hi - lo + 1));
   const normal = (): number => Math.sqrt(-2 * Math.log(1 - rnd())) * Math.cos(2 * Math.PI * rnd());
   const nR = opts.regions ?? Math.max(4, Math.min(60, Math.round(opts.officers / 80)));
-  const side = 160;
+  const side = opts.areaKm ?? 160;
+  const spread = side / 16;
   const centres = Array.from({ length: nR }, () => [rnd() * side, rnd() * side] as const);
   const regionId = (r: number) => `r${r}`;
 
@@ -67,7 +70,7 @@ export function generateInstance(opts: GenerateOptions): MatchInstance {
   const officers: MatchOfficer[] = Array.from({ length: opts.officers }, (_, i) => {
     const r = int(0, nR - 1);
     const c = centres[r]!;
-    pos.push([c[0] + normal() * 10, c[1] + normal() * 10]);
+    pos.push([c[0] + normal() * spread, c[1] + normal() * spread]);
     return {
       id: `o${i}`,
       regionId: regionId(r),
@@ -82,7 +85,7 @@ export function generateInstance(opts: GenerateOptions): MatchInstance {
   const demands: MatchDemand[] = Array.from({ length: opts.demands }, (_, j) => {
     const r = int(0, nR - 1);
     const c = centres[r]!;
-    demandPos.push([c[0] + normal() * 5, c[1] + normal() * 5]);
+    demandPos.push([c[0] + (normal() * spread) / 2, c[1] + (normal() * spread) / 2]);
     const headcount = int(5, 30);
     const nSkills = int(0, 3);
     const picked = new Set<string>();

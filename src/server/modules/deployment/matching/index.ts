@@ -9,3 +9,11 @@ export { nearestPlan } from './nearest.ts';
 export { verifyPlan, type Violation } from './verify.ts';
 export { generateInstance, SKILL_CODES, type GenerateOptions } from './generate.ts';
 export { WEIGHTS, GENERAL, DEFAULT_DUTY_CAP_MIN } from './slots.ts';
+export { solvePlanInProcess, type SolveOptions } from './solver.ts';
+export {
+  solvePlan,
+  warmDeploymentSolver,
+  DeploymentSolver,
+  SolverUnavailableError,
+  type SolvePlanOptions,
+} from './deployment-solver.ts';
