@@ -153,11 +153,12 @@ async function runAgainst(base: string, o: Required<Omit<BenchCadE2eOptions, 'pg
   // Fresh AVL fixes for the chief's units, every 2 s in the background (near their home base).
   const avlMs: number[] = [];
   let avlErrors = 0;
+  const jitter = new GeoRng(o.seed, 'cad-e2e-avl');
   const postAvl = async () => {
     const positions = chiefUnits.map((u) => ({
       unitId: u.id,
-      lon: u.home.lon + (rng.next() - 0.5) * 0.001,
-      lat: u.home.lat + (rng.next() - 0.5) * 0.001,
+      lon: u.home.lon + (jitter.next() - 0.5) * 0.001,
+      lat: u.home.lat + (jitter.next() - 0.5) * 0.001,
       recordedAt: new Date().toISOString(),
       speedKmh: 20,
       heading: 90,
