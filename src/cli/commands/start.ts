@@ -12,6 +12,7 @@ export async function startAndAnnounce(config: Config): Promise<RunningServer> {
     `  警务 Jingwu is running at ${server.url}`,
     `  API docs: ${server.url}/api/docs`,
     `  Database: ${server.database.kind === 'pglite' ? `embedded (${config.dataDir})` : 'PostgreSQL server'}`,
+    `  Devices: ${server.url.replace(/^http/, 'ws')}/api/devices/ws${server.app.devices.tcpPort === null ? '' : `, TCP ${config.host}:${server.app.devices.tcpPort}`}`,
     '',
     ...(server.demoSeed?.seeded
       ? [
