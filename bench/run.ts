@@ -32,6 +32,15 @@ const BENCHES: Record<string, () => Promise<Bench>> = {
       });
   },
   core: async () => (await import('./core.bench.ts')).runCoreBench,
+  deployment: async () => {
+    const { benchDeployment } = await import('./deployment.bench.ts');
+    return (args) =>
+      benchDeployment({
+        seeds: args.seeds ? Number(args.seeds) : undefined,
+        largeSeeds: args['large-seeds'] ? Number(args['large-seeds']) : undefined,
+        whatifs: args.whatifs ? Number(args.whatifs) : undefined,
+      });
+  },
   fanout: async () => {
     const { benchFanout } = await import('./fanout.bench.ts');
     return (args) =>
