@@ -228,6 +228,8 @@ async function runAgainst(bases: string[], o: Required<Omit<BenchFanoutOptions, 
     },
     ...(bases.length > 1 ? { sameInstance: pct(same), crossInstance: pct(cross) } : {}),
     spreadAfterFirstDelivery: pct(spread),
+    /** Share of expected deliveries that arrived within a second of the request start (the promise). */
+    withinOneSecond: expected ? Math.round((all.filter((ms) => ms <= 1_000).length / expected) * 1e4) / 1e4 : 0,
     intake: pct(intakeMs),
   };
 }
