@@ -1,6 +1,6 @@
 /**
- * Shared set-up of the field-view browser test and screenshots: puts the demo `patrol` login on the crew of
- * a unit of its station (the demo seed does not link logins to officers yet), brings that unit on duty, and
+ * Shared set-up of the field-view browser test and screenshots: finds the unit whose crew the demo `patrol`
+ * login is on (the seed puts it there; linked here only if a seed did not), brings that unit on duty, and
  * takes and dispatches calls through the HTTP API as the demo dispatcher.
  */
 import { randomUUID } from 'node:crypto';

@@ -55,6 +55,15 @@ export async function fieldScreens(browser: Browser, baseUrl: string, db: Execut
     ).document.activeElement?.blur?.(),
   );
   await shot(page, 'field-phone-en-route');
+  await page.locator('[data-testid=toggle-language]').click();
+  await page.locator('[data-testid=field-action-on_scene]').waitFor();
+  await page.evaluate(() =>
+    (
+      globalThis as unknown as { document: { activeElement: { blur?(): void } | null } }
+    ).document.activeElement?.blur?.(),
+  );
+  await shot(page, 'field-phone-en');
+  await page.locator('[data-testid=toggle-language]').click();
   await page.locator('[data-testid=field-route-map][data-ready=true]').waitFor({ timeout: 30_000 });
   await page.locator('[data-testid=field-route]').scrollIntoViewIfNeeded();
   await page.waitForTimeout(1_500); // roads arrive after the route; let MapLibre draw them

@@ -246,6 +246,18 @@ describe.skipIf(skip)('officer field view and public progress page in Chromium',
     expect((await ordersOf(h.baseUrl, dispatcher, call.incidentId))[0]?.status).toBe('released');
   });
 
+  it('says the task list could not be loaded while offline, and recovers with "retry"', async () => {
+    await phone.setOffline(true);
+    await page.locator('[data-testid=field-refresh]').click();
+    const error = page.locator('[data-testid=field-load-error]');
+    await error.waitFor({ timeout: 10_000 });
+    expect(await error.textContent()).toContain('网络连接失败');
+    await phone.setOffline(false);
+    await error.locator('button').click();
+    await error.waitFor({ state: 'detached', timeout: 10_000 });
+    await page.locator('[data-testid=field-no-task]').waitFor();
+  });
+
   describe('public progress page', () => {
     let visitor: BrowserContext;
     let p: Page;

@@ -41,6 +41,13 @@ export const fieldText = {
       released: '已收队',
       cancelled: '已撤销',
     },
+    steps: {
+      sent: '派警',
+      acknowledged: '接收',
+      en_route: '出发',
+      on_scene: '到场',
+      released: '收队',
+    },
     actions: {
       ack: '接收任务',
       en_route: '出发',
@@ -141,6 +148,13 @@ export const fieldText = {
       on_scene: 'On scene',
       released: 'Released',
       cancelled: 'Cancelled',
+    },
+    steps: {
+      sent: 'Sent',
+      acknowledged: 'Accepted',
+      en_route: 'En route',
+      on_scene: 'On scene',
+      released: 'Released',
     },
     actions: {
       ack: 'Acknowledge',

@@ -51,6 +51,8 @@ export default function FieldPage() {
           hour: '2-digit',
           minute: '2-digit',
           second: '2-digit',
+          hourCycle: 'h23',
+          timeZone: 'Asia/Shanghai',
         });
 
   return (

@@ -7,6 +7,8 @@ import { ActionKeys } from '../utils/action.keys.ts';
 import { fieldErrorMessage } from '../utils/field.errors.ts';
 import { actionsFor, formatElapsed, orderSteps, severityNumeral, type OrderAction } from '../utils/order.actions.ts';
 
+const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
 interface TaskCardProps {
   item: MyOrder;
   subTypeLabel?: string;
@@ -47,8 +49,9 @@ export function TaskCard({ item, subTypeLabel, highlight, onOrder }: TaskCardPro
   const typeLabel =
     i18n.language.startsWith('zh') && subTypeLabel
       ? subTypeLabel
-      : (incident.subType.split('.')[1] ?? incident.subType).replace(/_/g, ' ');
-  const timeOpts = { hour: '2-digit', minute: '2-digit', timeZone: 'Asia/Shanghai' } as const;
+      : capitalise((incident.subType.split('.')[1] ?? incident.subType).replace(/_/g, ' '));
+  // 24-hour China time in both languages: what the command centre's clocks show.
+  const timeOpts = { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: 'Asia/Shanghai' } as const;
 
   return (
     <section
@@ -146,7 +149,7 @@ export function TaskCard({ item, subTypeLabel, highlight, onOrder }: TaskCardPro
         {orderSteps(order).map((s) => (
           <li key={s.stage} className={`step-${s.state}`}>
             <span className="step-dot" aria-hidden="true" />
-            <span className="step-name">{t(`field.orderStatus.${s.stage}`)}</span>
+            <span className="step-name">{t(`field.steps.${s.stage}`)}</span>
             {s.at && (
               <time dateTime={s.at} className="step-time">
                 {new Date(s.at).toLocaleTimeString(i18n.language, timeOpts)}

@@ -92,7 +92,7 @@ export default function ProgressPage() {
     new Date(ms).toLocaleTimeString(i18n.language, {
       hour: '2-digit',
       minute: '2-digit',
-      hour12: false,
+      hourCycle: 'h23',
       timeZone: 'Asia/Shanghai',
     });
 

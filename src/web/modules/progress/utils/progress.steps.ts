@@ -114,6 +114,6 @@ export function formatStageTime(iso: string, language: string): string {
     day: 'numeric',
     hour: '2-digit',
     minute: '2-digit',
-    hour12: false,
+    hourCycle: 'h23',
   });
 }
