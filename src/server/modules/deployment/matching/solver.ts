@@ -263,7 +263,8 @@ export function solveWithHighs(
   }
 
   using model = h.createModel();
-  model.options.set({ output_flag: false });
+  // LP presolve off: ~30% faster on this model (the LP is already lean), and duals come straight from simplex.
+  model.options.set({ output_flag: false, presolve: 'off' });
   let lay: Layout;
   let lpObjective: number;
   let x: Float64Array;
