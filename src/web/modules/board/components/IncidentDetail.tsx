@@ -239,6 +239,7 @@ export function IncidentDetail(props: IncidentDetailProps) {
       {open && (
         <RecommendationPanel
           incident={i}
+          typeLabel={subLabel(i.subType)}
           units={units}
           autoLoad={needsUnits}
           focusAccept={fresh}

@@ -20,6 +20,8 @@ import { ActionKeys } from '../utils/idempotency.ts';
 
 export interface RecommendationPanelProps {
   incident: IncidentView;
+  /** The incident type's name, for the run card heading. */
+  typeLabel: string;
   units: Map<string, LiveUnit>;
   /** Load at once (a fresh call that waits for units); otherwise on request ("add unit"). */
   autoLoad: boolean;
@@ -30,6 +32,7 @@ export interface RecommendationPanelProps {
 
 export function RecommendationPanel({
   incident,
+  typeLabel,
   units,
   autoLoad,
   focusAccept,
@@ -66,13 +69,18 @@ export function RecommendationPanel({
     }
   }, [incident.id, t, i18n.language]);
 
+  // Another incident: start afresh.
   useEffect(() => {
     setRec(null);
     setDone(null);
+    setProblem(null);
     keys.current.settle();
+  }, [incident.id]);
+
+  // A call waiting for units gets its recommendation at once; once units are sent, only on request.
+  useEffect(() => {
     if (autoLoad) void load();
-    else seq.current++;
-  }, [incident.id, autoLoad, load]);
+  }, [autoLoad, load]);
 
   useEffect(() => {
     if (rec && focusAccept) acceptRef.current?.focus();
@@ -145,7 +153,7 @@ export function RecommendationPanel({
         <>
           {rec.runCard && (
             <div className="board-runcard">
-              <strong>{t('board.rec.runCard', { type: rec.runCard.incidentType })}</strong>
+              <strong>{t('board.rec.runCard', { type: typeLabel })}</strong>
               <ul>
                 {rec.runCard.unfilled.map((u) => (
                   <li key={u.slotId} className="board-warn">

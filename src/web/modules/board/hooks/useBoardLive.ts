@@ -5,6 +5,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { onRealtimeMessage } from '../../realtime/hooks/useRealtime.ts';
 import { fetchQueue, fetchUnits, type QueueItem, type UnitStatus } from '../api/board.api.ts';
+import { applyQueueEvent } from '../utils/queue.ts';
 
 /** A unit as the map draws it. */
 export interface LiveUnit {
@@ -69,7 +70,13 @@ export function useQueue(): QueueState & { reload(): void } {
   useEffect(() => {
     void load();
     const stop = onRealtimeMessage((m) => {
-      if (m.event.startsWith('incident.') || m.event.startsWith('order.') || m.event === 'resync') reload();
+      if (!(m.event.startsWith('incident.') || m.event.startsWith('order.') || m.event === 'resync')) return;
+      // Show the change at once; the reload that follows brings timers and anything the event left out.
+      setState((s) => {
+        const items = applyQueueEvent(s.items, m.event, m.data);
+        return items === s.items ? s : { ...s, items };
+      });
+      reload();
     });
     // A safety net for missed events (and ticking server timers): refresh every 30 s.
     const every = setInterval(() => void load(), 30_000);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { IncidentView, Order, QueueItem } from '../api/board.api.ts';
 import {
   activeOrders,
+  applyQueueEvent,
   formatDuration,
   headlineTimer,
   isOpen,
@@ -137,5 +138,41 @@ describe('orders and selection', () => {
   it('names severities in Roman numerals', () => {
     expect([1, 2, 3, 4].map(severityNumeral)).toEqual(['I', 'II', 'III', 'IV']);
     expect(severityNumeral(7)).toBe('?');
+  });
+});
+
+describe('live events applied to the queue', () => {
+  const items = sortQueue([item(incident('a', { priority: 2 })), item(incident('b', { priority: 3 }))]);
+
+  it('an order event adds or updates the order of its incident', () => {
+    const o = { ...order('O1', 'sent', '2026-11-23T08:01:00Z'), incidentId: 'b' };
+    const once = applyQueueEvent(items, 'order.created', JSON.stringify(o));
+    expect(once.find((q) => q.incident.id === 'b')!.orders.map((x) => x.callSign)).toEqual(['O1']);
+    const twice = applyQueueEvent(once, 'order.updated', JSON.stringify({ ...o, status: 'en_route' }));
+    expect(twice.find((q) => q.incident.id === 'b')!.orders.map((x) => x.status)).toEqual(['en_route']);
+  });
+
+  it('an incident.updated event changes status and grading, re-sorts, and drops a closed incident', () => {
+    const regraded = applyQueueEvent(
+      items,
+      'incident.updated',
+      JSON.stringify({ id: 'b', priority: 1, status: 'dispatched' }),
+    );
+    expect(regraded.map((q) => [q.incident.id, q.incident.priority, q.incident.status])).toEqual([
+      ['b', 1, 'dispatched'],
+      ['a', 2, 'graded'],
+    ]);
+    const closed = applyQueueEvent(items, 'incident.updated', JSON.stringify({ id: 'a', status: 'closed' }));
+    expect(closed.map((q) => q.incident.id)).toEqual(['b']);
+  });
+
+  it('leaves the queue alone for other events, unknown incidents and malformed data', () => {
+    expect(applyQueueEvent(items, 'unit.position', '{"id":"a"}')).toBe(items);
+    expect(
+      applyQueueEvent(items, 'order.created', JSON.stringify({ ...order('X', 'sent', 'x'), incidentId: 'zz' })),
+    ).toBe(items);
+    expect(applyQueueEvent(items, 'order.created', '{"incidentId":"a"}')).toBe(items);
+    expect(applyQueueEvent(items, 'incident.updated', 'not json')).toBe(items);
+    expect(applyQueueEvent(items, 'incident.updated', '{"id":"nope","status":"closed"}')).toBe(items);
   });
 });

@@ -90,3 +90,40 @@ export function stepSelection(ids: readonly string[], current: string | null, st
   if (at === -1) return step === 1 ? ids[0]! : ids[ids.length - 1]!;
   return ids[(at + step + ids.length) % ids.length]!;
 }
+
+/**
+ * The queue with one live event applied at once (before the reload that follows confirms it): an order event
+ * updates the incident's orders, an incident.updated event its status and grading. Unknown or malformed events,
+ * and incidents not in the queue, leave it unchanged (same array).
+ */
+export function applyQueueEvent(items: QueueItem[], event: string, data: string): QueueItem[] {
+  let v: Record<string, unknown>;
+  try {
+    v = JSON.parse(data) as Record<string, unknown>;
+  } catch {
+    return items;
+  }
+  if ((event === 'order.created' || event === 'order.updated') && typeof v.incidentId === 'string') {
+    const order = v as unknown as Order;
+    if (typeof order.id !== 'string' || typeof order.callSign !== 'string' || typeof order.sentAt !== 'string')
+      return items;
+    const at = items.findIndex((q) => q.incident.id === order.incidentId);
+    if (at === -1) return items;
+    const next = [...items];
+    next[at] = { ...items[at]!, orders: upsertOrder(items[at]!.orders, order) };
+    return next;
+  }
+  if (event === 'incident.updated' && typeof v.id === 'string') {
+    const at = items.findIndex((q) => q.incident.id === v.id);
+    if (at === -1) return items;
+    const old = items[at]!;
+    const incident = { ...old.incident };
+    if (typeof v.status === 'string') incident.status = v.status as IncidentStatus;
+    if (typeof v.severity === 'number') incident.severity = v.severity;
+    if (typeof v.priority === 'number' || v.priority === null) incident.priority = v.priority;
+    const next = isOpen(incident.status) ? [...items] : items.filter((q) => q !== old);
+    if (isOpen(incident.status)) next[at] = { ...old, incident };
+    return sortQueue(next);
+  }
+  return items;
+}
