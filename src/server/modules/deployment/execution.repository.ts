@@ -104,13 +104,14 @@ export interface PlanRow extends Record<string, unknown> {
   status: string;
   demand_ids: string[];
   issued_at: Date | string | null;
+  emergency: boolean;
 }
 
 /** A plan, locked for the issue. */
 export async function lockPlan(db: Executor, planId: string): Promise<PlanRow | null> {
   const rows = await query<PlanRow>(
     db,
-    sql`select id, status, demand_ids, issued_at from deployment_plans where id = ${planId} for update`,
+    sql`select id, status, demand_ids, issued_at, emergency from deployment_plans where id = ${planId} for update`,
   );
   return rows[0] ?? null;
 }

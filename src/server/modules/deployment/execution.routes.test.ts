@@ -14,6 +14,7 @@ import { seedDemo } from '../../../demo/demo.seed.ts';
 import { createTestApp, type TestApp } from '../../../../test/helpers/app.ts';
 import { insertUser } from '../../../../test/helpers/factories.ts';
 import { issuePlan } from './execution.service.ts';
+import { publishExecutionChanges } from './execution.events.ts';
 
 let t: TestApp;
 let sys: RequestContext;
@@ -196,8 +197,10 @@ describe('issuing a plan', () => {
             deployment_assignments a where p.id = ${busy.id} and d.id = ${otherDemand} and a.plan_id = ${busy.id}`,
     );
     expect(after).toEqual({ p: 'approved', d: 'open', a: 'proposed' });
-    await t.database.db.execute(sql`update deployment_plans set status = 'rejected' where id = ${busy.id}`);
-    await expect(issuePlan(sys, busy.id)).rejects.toMatchObject({ code: 'PLAN_BAD_STATE' });
+    for (const status of ['proposed', 'pending_approval', 'rejected']) {
+      await t.database.db.execute(sql`update deployment_plans set status = ${status} where id = ${busy.id}`);
+      await expect(issuePlan(sys, busy.id)).rejects.toMatchObject({ code: 'PLAN_BAD_STATE' });
+    }
   });
 });
 
@@ -532,5 +535,94 @@ describe('KPIs', () => {
     expect(err(range).code).toBe('KPI_RANGE_INVALID');
     expect((await call('recv', 'GET', '/api/deployment/kpis?jurisdictionId=99')).statusCode).toBe(404);
     expect((await call('recv', 'GET', `/api/deployment/kpis?jurisdictionId=${C0}&x=1`)).statusCode).toBe(400);
+  });
+});
+
+describe('a plan from the planner, issued and followed live', () => {
+  let demandId = '';
+  let planId = '';
+  let planned: { id: string; officerId: string }[] = [];
+
+  it('issues the assignments the planner proposed for a demand raised over HTTP', async () => {
+    const raised = await call('recv', 'POST', '/api/deployment/demands', {
+      jurisdictionId: C0,
+      type: 'security',
+      level: 4,
+      title: '集市安保',
+      lon: site.lon,
+      lat: site.lat,
+      headcount: 2,
+      requiredSkills: [],
+      requiredEquipment: [],
+      deadlineAt: new Date(Date.now() + 4 * 3600_000).toISOString(),
+      expectedDurationMin: 60,
+    });
+    expect(raised.statusCode, raised.body).toBe(201);
+    demandId = raised.json<{ id: string }>().id;
+    const proposed = await call('recv', 'POST', '/api/deployment/plans', { demandIds: [demandId] });
+    expect(proposed.statusCode, proposed.body).toBe(201);
+    const p = proposed.json<{ id: string; assignments: { id: string; officerId: string }[] }>();
+    planId = p.id;
+    planned = p.assignments;
+    expect(planned.length).toBe(2);
+    // The approval flow is the approval helper's; here the plan is approved directly.
+    await t.database.db.execute(sql`update deployment_plans set status = 'approved' where id = ${planId}`);
+    const changes = await issuePlan(sys, planId);
+    publishExecutionChanges(t.app, changes);
+    expect(changes.assignments.map((a) => a.id).sort()).toEqual(planned.map((a) => a.id).sort());
+    const tracking = await call('recv', 'GET', `/api/deployment/demands/${demandId}/tracking`);
+    expect(tracking.statusCode, tracking.body).toBe(200);
+    const items = tracking.json<{ status: string; items: TrackItem[] }>();
+    expect(items.status).toBe('executing');
+    expect(items.items.map((i) => i.status)).toEqual(['ordered', 'ordered']);
+    expect(items.items.every((i) => i.remainingEtaSec !== null && i.position !== null)).toBe(true);
+  });
+
+  it("announces a stage on the 'deployment' topic to the receiving side, not to another county", async () => {
+    const base = await t.app.listen({ port: 0, host: '127.0.0.1' });
+    const open = async (who: string) => {
+      const abort = new AbortController();
+      const res = await fetch(`${base}/api/stream?topics=deployment`, {
+        headers: { authorization: `Bearer ${token[who]}` },
+        signal: abort.signal,
+      });
+      expect(res.status).toBe(200);
+      let text = '';
+      const reader = res.body!.getReader();
+      const pump = (async () => {
+        try {
+          for (;;) {
+            const { value, done } = await reader.read();
+            if (done) break;
+            text += new TextDecoder().decode(value);
+          }
+        } catch {
+          // aborted
+        }
+      })();
+      return { text: () => text, close: async () => (abort.abort(), pump) };
+    };
+    const recv = await open('recv');
+    const lender = await open('lender');
+    try {
+      const res = await call('recv', 'POST', `/api/deployment/assignments/${planned[0]!.id}/status`, {
+        status: 'en_route',
+      });
+      expect(res.statusCode, res.body).toBe(200);
+      const deadline = Date.now() + 5000;
+      while (!recv.text().includes(planned[0]!.id) && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 50));
+      expect(recv.text()).toContain('event: deployment.assignment');
+      expect(recv.text()).toContain('"status":"en_route"');
+      // A marker every signed-in user may see, published after: once the lender has it, ours would have come.
+      t.app.realtime.publish('deployment', { type: 'notice', data: { marker: 1 }, audience: 'authenticated' });
+      const until = Date.now() + 5000;
+      while (!lender.text().includes('marker') && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+      expect(lender.text()).toContain('marker');
+      expect(lender.text()).not.toContain(planned[0]!.id);
+    } finally {
+      await recv.close();
+      await lender.close();
+    }
   });
 });

@@ -136,16 +136,20 @@ async function visibleAssignment(ctx: RequestContext, id: string, opts: { forUpd
 /**
  * Issues a plan inside the caller's transaction (the approval's decision, or an emergency submit): the plan
  * becomes issued, its proposed assignments ordered, its demands executing and the officers' duty status
- * deployed; one audit entry. Calling it again changes nothing (returns no changes). Refuses a plan that was
- * rejected, superseded, cancelled or completed (PLAN_BAD_STATE) and a plan naming an officer who is already on
- * another task (DEPLOYMENT_OFFICER_BUSY), writing nothing.
+ * deployed; one audit entry. Issues approved plans, and emergency plans (already issued, or still pending their
+ * after-the-fact approval). Calling it again changes nothing (returns no changes). Refuses any other plan
+ * (PLAN_BAD_STATE: proposed, rejected, superseded…) and a plan naming an officer who is already on another task
+ * (DEPLOYMENT_OFFICER_BUSY), writing nothing.
  */
 export async function issuePlan(tx: RequestContext, planId: string): Promise<ExecutionChanges> {
   return transaction(tx, async (t) => {
     const plan = await lockPlan(t.db, planId);
     if (!plan) throw new AppError('PLAN_NOT_FOUND', 'No such deployment plan; check the id.', { planId });
-    if (!['proposed', 'pending_approval', 'approved', 'issued'].includes(plan.status)) {
-      throw new AppError('PLAN_BAD_STATE', `A ${plan.status} plan cannot be issued.`, {
+    // Approved plans are issued; an emergency plan (act now, approve after) is issued while its approval waits.
+    const issuable =
+      plan.status === 'approved' || plan.status === 'issued' || (plan.emergency && plan.status === 'pending_approval');
+    if (!issuable) {
+      throw new AppError('PLAN_BAD_STATE', `A ${plan.status} plan cannot be issued; approve it first.`, {
         planId,
         status: plan.status,
       });
