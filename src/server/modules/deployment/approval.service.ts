@@ -227,7 +227,7 @@ async function issueApprovedPlan(
   planId: string,
   opts: { emergency: boolean },
 ): Promise<DeploymentEvent[]> {
-  if (opts.emergency) await setPlanStatus(tx.db, planId, 'proposed', { emergency: true });
+  if (opts.emergency) await setPlanStatus(tx.db, planId, 'pending_approval', { emergency: true });
   else await setPlanStatus(tx.db, planId, 'approved');
   return executionEvents(await issuePlan(tx, planId));
 }
