@@ -77,6 +77,11 @@ export const ERROR_CODES = {
   // Devices (line protocol)
   DEVICE_COMMAND_UNKNOWN: 400,
   DEVICE_LINE_TOO_LONG: 413,
+  // Deployment
+  DEMAND_NOT_FOUND: 404,
+  DEMAND_BAD_STATE: 409,
+  PLAN_NOT_FOUND: 404,
+  PLAN_BAD_STATE: 409,
   // Deployment approvals
   APPROVAL_NOT_FOUND: 404,
   APPROVAL_NOT_PENDING: 409,

@@ -84,7 +84,7 @@ export async function seedDemo(ctx: RequestContext, options: DemoSeedOptions = {
 
 /**
  * The demo's day shift, so the command board has units to send: about four in five units on duty (available,
- * their shift begun up to six hours ago), and the `patrol` account on the crew of a unit of its station (so
+ * their shift begun up to six hours ago), officers' duty state for the deployment pools, and the `patrol` account on the crew of a unit of its station (so
  * the officer's field view has a unit to receive orders for). Deterministic for a seed, apart from the clock.
  */
 async function startDemoShift(ctx: RequestContext, stationId: string, seed: number): Promise<void> {
@@ -92,6 +92,17 @@ async function startDemoShift(ctx: RequestContext, stationId: string, seed: numb
     sql`update units set status = 'available',
           shift_started_at = now() - make_interval(mins => (abs(hashtext(id || 'shift')) % 360)::int)
         where abs(hashtext(id || ${String(seed)})) % 10 < 8`,
+  );
+  // Officers' duty state for the deployment pools: about two in three on duty (begun up to 10 h ago), one in
+  // ten resting after a task, the rest off duty; task points and recent deployments for fairness.
+  await ctx.db.execute(
+    sql`insert into officer_duty (officer_id, status, duty_started_at, duty_minutes_today, task_points, deployments_30d)
+        select o.id,
+               case when h % 100 < 65 then 'on_duty' when h % 100 < 75 then 'resting' else 'off_duty' end,
+               case when h % 100 < 65 then now() - make_interval(mins => (h / 100 % 600)::int) end,
+               0, (h / 7 % 60)::numeric, (h / 11 % 4)::int
+          from (select id, abs(hashtext(id || ${String(seed)})) as h from officers where status = 'active') o
+        on conflict (officer_id) do nothing`,
   );
   const [officer] = await query<{ id: string; unit_id: string }>(
     ctx.db,

@@ -24,6 +24,7 @@ import { geoModule } from './modules/geo/geo.module.ts';
 import { incidentsModule } from './modules/incidents/index.ts';
 import { dispatchModule } from './modules/dispatch/index.ts';
 import { devicesModule } from './modules/devices/index.ts';
+import { deploymentModule } from './modules/deployment/index.ts';
 
 export interface BuildAppOptions {
   config: Config;
@@ -81,6 +82,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(realtimePlugin);
   await app.register(incidentsModule);
   await app.register(devicesModule);
+  await app.register(deploymentModule);
   await app.register(systemRoutes);
   await app.register(webPlugin);
   return app;
