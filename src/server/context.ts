@@ -91,7 +91,21 @@ export function systemContext(
  */
 export async function transaction<T>(ctx: RequestContext, fn: (tx: RequestContext) => Promise<T>): Promise<T> {
   if (ctx.inTransaction) return fn(ctx);
-  return (ctx.db as Db).transaction(async (tx) => fn({ ...ctx, db: tx, inTransaction: true }));
+  return (ctx.db as Db).transaction(async (tx) => {
+    transactionDatabases.set(tx, databaseOf(ctx.db));
+    return fn({ ...ctx, db: tx, inTransaction: true });
+  });
+}
+
+/** Open transaction → the database it runs on. */
+const transactionDatabases = new WeakMap<object, Executor>();
+
+/**
+ * The database an executor belongs to: itself, or for a transaction the database it was opened on. Caches
+ * kept per database (e.g. the geo state) key on this, so a lookup inside a transaction finds them.
+ */
+export function databaseOf(ex: Executor): Executor {
+  return transactionDatabases.get(ex) ?? ex;
 }
 
 /** Appends an audit entry in the context's transaction. */

@@ -7,6 +7,7 @@
 import Flatbush from 'flatbush';
 import { AppError } from '../../errors.ts';
 import type { Executor } from '../../db/client.ts';
+import { databaseOf } from '../../context.ts';
 import type { BBox } from './coordinates.validation.ts';
 import { createPolygonIndex, type PolygonIndex } from './polygon.index.ts';
 import { deserializeGraph, type RoadGraph } from './road.graph.ts';
@@ -46,18 +47,21 @@ const states = new WeakMap<object, Promise<GeoState>>();
 
 /** The loaded state for this database (loading it on first use). */
 export function geoState(db: Executor): Promise<GeoState> {
-  let p = states.get(db);
+  // Keyed by the database, not the executor: a transaction's executor is new every time, and loading the
+  // graph and addresses again for every transaction costs seconds on the city-scale demo.
+  const key = databaseOf(db);
+  let p = states.get(key);
   if (!p) {
     p = loadGeoState(db);
-    states.set(db, p);
-    p.catch(() => states.delete(db));
+    states.set(key, p);
+    p.catch(() => states.delete(key));
   }
   return p;
 }
 
 /** Forgets the loaded state (after re-seeding), so the next call reloads. */
 export function resetGeoState(db: Executor): void {
-  states.delete(db);
+  states.delete(databaseOf(db));
 }
 
 async function loadGeoState(db: Executor): Promise<GeoState> {
