@@ -160,13 +160,24 @@ export function demandsToExecuting(
   );
 }
 
-/** Sets the officers' duty status to deployed (creating their duty row when absent). */
+/**
+ * Sets the officers' duty status to deployed (creating their duty row when absent). The shift an officer was on
+ * so far is folded into `duty_minutes_today` (and `duty_started_at` cleared), since the pools count the running
+ * shift only while on duty; the deployment itself is added at release. So the 12-hour cap sees both.
+ */
 export async function markDeployed(db: Executor, officerIds: readonly string[], at: Date): Promise<void> {
   if (officerIds.length === 0) return;
+  const ts = sql`${at.toISOString()}::timestamptz`;
   await db.execute(
     sql`insert into officer_duty (officer_id, status, updated_at)
-        select x, 'deployed', ${at.toISOString()}::timestamptz from unnest(${`{${officerIds.join(',')}}`}::text[]) x
-        on conflict (officer_id) do update set status = 'deployed', updated_at = excluded.updated_at`,
+        select x, 'deployed', ${ts} from unnest(${`{${officerIds.join(',')}}`}::text[]) x
+        on conflict (officer_id) do update set status = 'deployed',
+          duty_minutes_today = officer_duty.duty_minutes_today
+            + case when officer_duty.status = 'on_duty' and officer_duty.duty_started_at is not null
+                   then greatest(0, floor(extract(epoch from (${ts} - officer_duty.duty_started_at)) / 60))::int
+                   else 0 end,
+          duty_started_at = null,
+          updated_at = excluded.updated_at`,
   );
 }
 

@@ -156,9 +156,20 @@ afterAll(async () => t?.close());
 
 describe('issuing a plan', () => {
   it('orders the assignments, sets the demand executing and the officers deployed, with one audit entry', async () => {
+    // C was on a shift begun 90 minutes ago: it is folded into his duty minutes today (the 12-hour cap).
+    await t.database.db.execute(
+      sql`insert into officer_duty (officer_id, status, duty_started_at, duty_minutes_today)
+          values (${officer.C}, 'on_duty', now() - interval '90 minutes', 30)
+          on conflict (officer_id) do update set status = 'on_duty', duty_started_at = excluded.duty_started_at,
+            duty_minutes_today = excluded.duty_minutes_today`,
+    );
     const before = await auditCount();
     const changes = await issuePlan(sys, plan);
     expect(await auditCount()).toBe(before + 1);
+    const c = await one<{ duty_minutes_today: number; duty_started_at: Date | null }>(
+      sql`select duty_minutes_today, duty_started_at from officer_duty where officer_id = ${officer.C}`,
+    );
+    expect(c).toEqual({ duty_minutes_today: 120, duty_started_at: null });
     expect(changes.demands).toEqual([expect.objectContaining({ id: demand, status: 'executing' })]);
     expect(changes.assignments.map((a) => a.status)).toEqual(['ordered', 'ordered', 'ordered']);
     expect(changes.plans).toEqual([expect.objectContaining({ id: plan, status: 'issued', demandId: demand })]);
@@ -491,7 +502,8 @@ describe('KPIs', () => {
     utilisation: { deployedOfficers: number; officerHours: number };
     satisfaction: { released: number; responses: number; meanRating: number | null; responseRate: number | null };
     logisticsCoverage: { demands: number; covered: number; rate: number | null };
-    caseClearance: { incidents: number; rate: number | null };
+    caseClearance: { incidents: number; closed: number; rate: number | null };
+    equipmentCompatibility: { items: number; compatible: number; rate: number | null };
     balance: {
       pairs: { fromRegionId: string; toRegionId: string; officers: number; officerHours: number }[];
       regions: { regionId: string; givenHours: number; receivedHours: number; netHours: number }[];
@@ -499,6 +511,38 @@ describe('KPIs', () => {
   }
 
   it('computes the receiving county’s indicators from the executed demand', async () => {
+    const db = t.database.db;
+    // The demand served a closed incident; two bomb robots were lent from C1, one of the standard C0 uses.
+    const [closed] = await query<{ id: string }>(db, sql`select id from incidents where status = 'closed' limit 1`);
+    await db.execute(sql`update deployment_demands set incident_id = ${closed!.id} where id = ${demand}`);
+    const station = async (county: string) =>
+      (
+        await one<{ id: string }>(
+          sql`select id from jurisdictions where level = 'station' and path like ${`%/${county}/%`} order by id limit 1`,
+        )
+      ).id;
+    const [s0, s1] = [await station(C0), await station(C1)];
+    const existing = await one<{ n: number }>(
+      sql`select count(*)::int as n from equipment e join jurisdictions j on j.id = e.jurisdiction_id
+           where e.kind = 'bomb_robot' and e.standard is not null and j.path like ${`%/${C0}/%`}`,
+    );
+    const robot = async (serial: string, standard: string, at: string) =>
+      (
+        await one<{ id: string }>(
+          sql`insert into equipment (kind, serial, model, standard, jurisdiction_id)
+              values ('bomb_robot', ${serial}, 'T-1', ${standard}, ${at}) returning id`,
+        )
+      ).id;
+    for (let i = 0; i <= existing.n; i++) await robot(`KPI-C0-${i}`, 'GA-TEST', s0);
+    for (const [serial, standard] of [
+      ['KPI-C1-a', 'GA-TEST'],
+      ['KPI-C1-b', 'OTHER-STD'],
+    ] as const) {
+      const id = await robot(serial, standard, s1);
+      await db.execute(
+        sql`insert into deployment_equipment (plan_id, demand_id, equipment_id) values (${plan}, ${demand}, ${id})`,
+      );
+    }
     const res = await call('recv', 'GET', `/api/deployment/kpis?jurisdictionId=${C0}`);
     expect(res.statusCode, res.body).toBe(200);
     const k = res.json<Kpi>();
@@ -506,7 +550,8 @@ describe('KPIs', () => {
     expect(k.responseTime.find((r) => r.level === 3)).toMatchObject({ arrivals: 2, notArrived: 1, meanMin: 40 });
     expect(k.satisfaction).toEqual({ released: 3, responses: 1, meanRating: 4, responseRate: 0.3333 });
     expect(k.logisticsCoverage).toMatchObject({ demands: 1, covered: 1, rate: 1 });
-    expect(k.caseClearance).toMatchObject({ incidents: 0, rate: null });
+    expect(k.caseClearance).toEqual({ incidents: 1, closed: 1, rate: 1 });
+    expect(k.equipmentCompatibility).toEqual({ items: 2, compatible: 1, rate: 0.5 });
     // Of the county's own officers only C was deployed; 120 + 120 + 110 min booked.
     expect(k.utilisation).toMatchObject({ deployedOfficers: 1, officerHours: 5.83 });
     expect(k.balance.pairs).toEqual([{ fromRegionId: C1, toRegionId: C0, officers: 2, officerHours: 4 }]);
