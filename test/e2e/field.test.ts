@@ -303,6 +303,31 @@ describe.skipIf(skip)('officer field view and public progress page in Chromium',
       expect(await p.locator('[data-testid=progress-steps]').count()).toBe(0);
     });
 
+    it('says "too many look-ups" on a 429 and "no network" when offline, and "retry" then shows the stages', async () => {
+      const path = `**/api/public/progress/${call.queryCode}`;
+      await p.route(path, (route) =>
+        route.fulfill({
+          status: 429,
+          contentType: 'application/json',
+          body: JSON.stringify({ error: { code: 'RATE_LIMITED', message: 'slow down', details: {} } }),
+        }),
+      );
+      await p.goto(`${h.baseUrl}/#/progress/${call.queryCode}`);
+      const error = p.locator('[data-testid=progress-error]');
+      await error.waitFor({ timeout: 10_000 });
+      expect(await error.getAttribute('data-reason')).toBe('rateLimited');
+      expect(await error.textContent()).toContain('查询太频繁了');
+      await p.unroute(path);
+      await visitor.setOffline(true);
+      await error.locator('button').click();
+      await p.locator('[data-testid=progress-error][data-reason=network]').waitFor({ timeout: 10_000 });
+      expect(await error.textContent()).toContain('网络连接失败');
+      await visitor.setOffline(false);
+      await error.locator('button').click();
+      await p.locator('[data-testid=progress-steps] li').first().waitFor({ timeout: 10_000 });
+      expect(await p.locator('[data-testid=progress-error]').count()).toBe(0);
+    });
+
     it('checks a typed code before asking, and accepts one typed in lower case with spaces', async () => {
       await p.goto(`${h.baseUrl}/#/progress`);
       await p.locator('input[name=code]').fill('ab3');

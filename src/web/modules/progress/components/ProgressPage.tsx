@@ -6,15 +6,16 @@
  */
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError } from '../../../app/http.ts';
 import { PreferenceButtons } from '../../../ui/PreferenceButtons.tsx';
 import { fetchProgress } from '../api/progress.api.ts';
 import {
   codeFromHash,
   codeProblem,
+  failureOf,
   formatStageTime,
   normaliseCode,
   progressSteps,
+  type LookupFailure,
   type ProgressPayload,
 } from '../utils/progress.steps.ts';
 
@@ -24,15 +25,7 @@ type Lookup =
   | { kind: 'idle' }
   | { kind: 'loading' }
   | { kind: 'ready'; data: ProgressPayload; at: number; refreshFailed: boolean }
-  | { kind: 'error'; reason: 'notFound' | 'rateLimited' | 'network' | 'failed' };
-
-function reasonOf(err: unknown): 'notFound' | 'rateLimited' | 'network' | 'failed' {
-  if (!(err instanceof ApiError)) return 'failed';
-  if (err.status === 404 || err.status === 400) return 'notFound';
-  if (err.status === 429) return 'rateLimited';
-  if (err.code === 'NETWORK') return 'network';
-  return 'failed';
-}
+  | { kind: 'error'; reason: LookupFailure };
 
 function useHashCode(): string | null {
   const [code, setCode] = useState(() => codeFromHash(window.location.hash));
@@ -65,10 +58,10 @@ export default function ProgressPage() {
       if (signal.aborted) return;
       const prev = last.current;
       // A failed background refresh keeps what is shown, and says how old it is.
-      if (background && prev.kind === 'ready' && reasonOf(err) !== 'notFound') {
+      if (background && prev.kind === 'ready' && failureOf(err) !== 'notFound') {
         setLookup({ ...prev, refreshFailed: true });
       } else {
-        setLookup({ kind: 'error', reason: reasonOf(err) });
+        setLookup({ kind: 'error', reason: failureOf(err) });
       }
     }
   }, []);

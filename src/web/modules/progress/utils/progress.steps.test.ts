@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { codeFromHash, codeProblem, formatStageTime, normaliseCode, progressSteps } from './progress.steps.ts';
+import { ApiError } from '../../../app/http.ts';
+import {
+  codeFromHash,
+  codeProblem,
+  failureOf,
+  formatStageTime,
+  normaliseCode,
+  progressSteps,
+} from './progress.steps.ts';
 
 describe('query code input', () => {
   it('accepts a code typed in lower case, in groups, or with full-width characters', () => {
@@ -112,5 +120,16 @@ describe('stage times', () => {
     expect(formatStageTime('2026-11-23T08:05:00Z', 'zh-CN')).toContain('11月23日');
     expect(formatStageTime('2026-11-23T20:05:00Z', 'en')).toMatch(/Nov 24.*04:05/);
     expect(formatStageTime('not a date', 'en')).toBe('');
+  });
+});
+
+describe('look-up failures', () => {
+  it('tells an unknown code, too many look-ups, no network and server trouble apart', () => {
+    expect(failureOf(new ApiError(404, 'PROGRESS_NOT_FOUND', 'x'))).toBe('notFound');
+    expect(failureOf(new ApiError(400, 'VALIDATION_FAILED', 'x'))).toBe('notFound');
+    expect(failureOf(new ApiError(429, 'RATE_LIMITED', 'x'))).toBe('rateLimited');
+    expect(failureOf(new ApiError(0, 'NETWORK', 'x'))).toBe('network');
+    expect(failureOf(new ApiError(503, 'DATABASE_UNAVAILABLE', 'x'))).toBe('failed');
+    expect(failureOf(new TypeError('boom'))).toBe('failed');
   });
 });

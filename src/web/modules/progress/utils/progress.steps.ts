@@ -2,6 +2,7 @@
  * The public progress page's logic: query-code input and validation, and the stage list shown to the caller.
  * Pure; the page renders it, the tests pin it down. The API gives stage names and times only — so does this.
  */
+import { ApiError } from '../../../app/http.ts';
 
 /** Stages as the caller sees them, in the order an incident goes through them. */
 export const PUBLIC_STAGES = [
@@ -116,4 +117,18 @@ export function formatStageTime(iso: string, language: string): string {
     minute: '2-digit',
     hourCycle: 'h23',
   });
+}
+
+export type LookupFailure = 'notFound' | 'rateLimited' | 'network' | 'failed';
+
+/**
+ * Which friendly message a failed look-up gets: an unknown or malformed code (404, 400), too many look-ups
+ * (429), no connection, or anything else (server trouble: "try again later").
+ */
+export function failureOf(err: unknown): LookupFailure {
+  if (!(err instanceof ApiError)) return 'failed';
+  if (err.status === 404 || err.status === 400) return 'notFound';
+  if (err.status === 429 || err.code === 'RATE_LIMITED') return 'rateLimited';
+  if (err.code === 'NETWORK') return 'network';
+  return 'failed';
 }
