@@ -7,8 +7,11 @@
 import type { MatchInstance, MatchPlan } from './model.ts';
 import { buildPlan, groupEligible, isLent, prepare, type Pick, type Prepared } from './slots.ts';
 
-/** Greedy picks on a prepared instance. */
-export function greedyPicks(p: Prepared): Pick[] {
+/**
+ * Greedy picks on a prepared instance. `first` (e.g. the LP solution's largest values, for rounding) are tried
+ * right after the pins, in order, each kept only if it still fits; the greedy then completes the plan.
+ */
+export function greedyPicks(p: Prepared, first: readonly Pick[] = []): Pick[] {
   const used = new Uint8Array(p.nO);
   const filled = new Array<number>(p.groups.length).fill(0);
   const lent = new Array<number>(p.regionIds.length).fill(0);
@@ -30,6 +33,17 @@ export function greedyPicks(p: Prepared): Pick[] {
     );
     const g = ordered.find((g) => filled[g]! < p.groups[g]!.capacity && groupEligible(p, i, p.groups[g]!));
     if (g !== undefined) take(i, g);
+  }
+
+  for (const k of first) {
+    const g = p.groups[k.group]!;
+    if (
+      !used[k.officer] &&
+      filled[k.group]! < g.capacity &&
+      groupEligible(p, k.officer, g) &&
+      canLend(k.officer, g.demand)
+    )
+      take(k.officer, k.group);
   }
 
   const scarcity = p.groups.map((g) => {

@@ -53,6 +53,31 @@ function handMade(
   };
 }
 
+/**
+ * Slots D1 (from P or Q), D2 (from Q or S), D3 (only S); P and S are in R1, which may lend one officer.
+ * The LP fills 2.5 slots with every pair at 1/2 (an odd cycle through R1's cover row); an integer plan fills 2.
+ */
+function fractional(): MatchInstance {
+  return handMade(
+    [
+      { id: 'P', region: 'R1' },
+      { id: 'Q', region: 'X' },
+      { id: 'S', region: 'R1' },
+    ],
+    [
+      { id: 'D1', region: 'X', headcount: 1, deadlineMin: 60 },
+      { id: 'D2', region: 'R1', headcount: 1, deadlineMin: 60 },
+      { id: 'D3', region: 'Y', headcount: 1, deadlineMin: 60 },
+    ],
+    [
+      [10, null, null],
+      [10, 10, null],
+      [null, 10, 10],
+    ],
+    { R1: { available: 2, minCover: 1 }, X: { available: 1, minCover: 0 }, Y: { available: 0, minCover: 0 } },
+  );
+}
+
 describe('deployment solver on generated instances', () => {
   it('every plan passes verify(), is never worse than greedy or nearest, and leaves no more unmet skill slots', async () => {
     const h = await loadHighs();
@@ -171,26 +196,7 @@ describe('deployment solver on hand-made instances', () => {
   });
 
   it('solves the MIP when the relaxation is fractional (an odd cycle through a region cover row)', async () => {
-    // Slots D1 (from P or Q), D2 (from Q or S), D3 (only S); P and S are in R1, which may lend one officer.
-    // The LP fills 2.5 slots with every pair at 1/2; an integer plan fills at most 2.
-    const instance = handMade(
-      [
-        { id: 'P', region: 'R1' },
-        { id: 'Q', region: 'X' },
-        { id: 'S', region: 'R1' },
-      ],
-      [
-        { id: 'D1', region: 'X', headcount: 1, deadlineMin: 60 },
-        { id: 'D2', region: 'R1', headcount: 1, deadlineMin: 60 },
-        { id: 'D3', region: 'Y', headcount: 1, deadlineMin: 60 },
-      ],
-      [
-        [10, null, null],
-        [10, 10, null],
-        [null, 10, 10],
-      ],
-      { R1: { available: 2, minCover: 1 }, X: { available: 1, minCover: 0 }, Y: { available: 0, minCover: 0 } },
-    );
+    const instance = fractional();
     const h = await loadHighs();
     const stats: Partial<SolveStats> = {};
     const plan = solveWithHighs(h, instance, {}, stats);
@@ -202,6 +208,16 @@ describe('deployment solver on hand-made instances', () => {
     expect(unmet(plan, 'general')).toBe(1);
     expect(verifyPlan(instance, plan)).toEqual([]);
     expect(plan.cover.R1).toEqual({ available: 2, lent: 1, left: 1, minCover: 1 });
+  });
+
+  it('a MIP stopped by its time limit still returns a feasible plan no worse than greedy', async () => {
+    const h = await loadHighs();
+    const instance = fractional();
+    const plan = solveWithHighs(h, instance, { mipTimeLimitSec: 0 });
+    expect(['mip', 'greedy']).toContain(plan.method);
+    expect(verifyPlan(instance, plan)).toEqual([]);
+    expect(plan.objective).toBeLessThanOrEqual(greedyPlan(instance).objective);
+    expect(plan.assignments).toHaveLength(2);
   });
 
   it('the MIP path (forced) agrees with an integral LP', async () => {

@@ -18,12 +18,14 @@
  * full LP optimum: pruning only saves time, never objective (checked against no pruning in solver.test.ts).
  *
  * Without the region rows the matrix is a transportation matrix (totally unimodular) and vertex solutions are
- * integral; the region rows break that, so integrality is checked. When the LP is fractional, the MIP is solved
- * on the pairs that can still matter: by LP duality, any integer plan that uses a pair of reduced cost d costs at
- * least z_LP + d, so pairs with d > z_greedy − z_LP can never beat the greedy incumbent and are left out (capped
- * at MAX_MIP_PAIRS, cheapest d first). The MIP runs with presolve off (HiGHS' MIP presolve dominates on this model,
- * TIPS), a time limit, and the greedy plan passed as the starting solution (`setSolution`); if it ends without a
- * plan better than greedy, the greedy plan is returned (method 'greedy').
+ * integral; the region rows break that, so integrality is checked. When the LP is fractional, an incumbent is
+ * made: the better of the greedy plan and the LP solution rounded (pairs by LP value, largest first, kept while
+ * they fit, completed greedily); if it reaches the LP bound it is optimal and returned as is. The MIP is solved on the pairs that can still matter: by LP duality, any integer
+ * plan that uses a pair of reduced cost d costs at least z_LP + d, so pairs with d > z_incumbent − z_LP can never
+ * beat the incumbent and are left out (capped at MAX_MIP_PAIRS, cheapest d first). The MIP runs with presolve off
+ * (HiGHS' MIP presolve dominates on this model, TIPS), a time limit, and the incumbent passed as the starting
+ * solution (`setSolution`); if it ends without a plan at least as good, the incumbent is returned (method
+ * 'greedy': a greedy plan, possibly seeded by the LP rounding).
  */
 import highsModule, { type Highs, type ModelData } from 'highs';
 import type { MatchInstance, MatchPlan } from './model.ts';
@@ -80,7 +82,7 @@ export interface SolveStats {
   pricingRounds: number;
   lpObjective: number;
   lpIntegral: boolean;
-  /** Time inside HiGHS for the LP rounds, and for preparing + greedy. */
+  /** Time inside HiGHS for the LP rounds, and for preparing the instance. */
   lpMs: number;
   prepMs: number;
   mipColumns: number;
@@ -238,7 +240,6 @@ export function solveWithHighs(
 ): MatchPlan {
   const started = performance.now();
   const p = prepare(instance);
-  const greedy = greedyPicks(p);
   const prepMs = performance.now() - started;
   const factor = opts.candidateFactor ?? CANDIDATE_FACTOR;
   const minK = opts.minCandidates ?? MIN_CANDIDATES;
@@ -301,9 +302,23 @@ export function solveWithHighs(
     return buildPlan(p, picksFrom(cols, x, lay.nX), { method: 'lp', gap: 0, solveMs: performance.now() - started });
   }
 
-  // MIP on the pairs that can still beat greedy (reduced-cost fixing), plus greedy's own pairs for the start.
-  const greedyObjective = modelObjective(p, greedy);
-  const slack = greedyObjective - lpObjective + 1e-6;
+  // Incumbent: the better of greedy and the LP solution rounded (largest values first, completed greedily).
+  const byValue: { k: number; v: number }[] = [];
+  for (let k = 0; k < lay.nX; k++) if (x[k]! > INT_TOL) byValue.push({ k, v: x[k]! });
+  byValue.sort((a, b) => b.v - a.v || a.k - b.k);
+  const greedy = greedyPicks(p);
+  const rounded = greedyPicks(
+    p,
+    byValue.map(({ k }) => ({ officer: cols.officer[k]!, group: cols.group[k]! })),
+  );
+  const incumbent = modelObjective(p, rounded) < modelObjective(p, greedy) ? rounded : greedy;
+  // MIP on the pairs that can still beat the incumbent (reduced-cost fixing), plus the incumbent's own pairs.
+  const incumbentObjective = modelObjective(p, incumbent);
+  if (!opts.forceMip && incumbentObjective <= lpObjective + 1e-6 * Math.max(1, Math.abs(lpObjective))) {
+    // The rounded plan reaches the LP bound: it is optimal without a MIP (another vertex of the same face).
+    return buildPlan(p, incumbent, { method: 'lp', gap: 0, solveMs: performance.now() - started });
+  }
+  const slack = incumbentObjective - lpObjective + 1e-6;
   const extra: { i: number; g: number; d: number }[] = [];
   forEachEligible(p, (i, g) => {
     if (cols.keys.has(i * p.groups.length + g)) return;
@@ -313,7 +328,7 @@ export function solveWithHighs(
   extra.sort((a, b) => a.d - b.d);
   const room = Math.max(0, MAX_MIP_PAIRS - cols.officer.length);
   for (const e of extra.slice(0, room)) addColumn(cols, p, e.i, e.g);
-  for (const k of greedy) addColumn(cols, p, k.officer, k.group);
+  for (const k of incumbent) addColumn(cols, p, k.officer, k.group);
   const mip = buildModel(p, cols, true);
   model.passModel(mip.model);
   model.options.set({
@@ -322,12 +337,12 @@ export function solveWithHighs(
     mip_rel_gap: 1e-9,
     mip_abs_gap: 1e-3,
   });
-  // Greedy start: x = 1 on its pairs, u = what it leaves unfilled.
+  // Start: x = 1 on the incumbent's pairs, u = what it leaves unfilled.
   const start = new Float64Array(mip.model.numCols);
   const index = new Map<number, number>();
   cols.officer.forEach((i, k) => index.set(i * p.groups.length + cols.group[k]!, k));
   const filled = new Array<number>(p.groups.length).fill(0);
-  for (const k of greedy) {
+  for (const k of incumbent) {
     start[index.get(k.officer * p.groups.length + k.group)!] = 1;
     filled[k.group]!++;
   }
@@ -343,7 +358,7 @@ export function solveWithHighs(
   if (stats) Object.assign(stats, { mipColumns: mip.nX, mipStatus: String(status) });
   if (hasPlan) {
     const picks = picksFrom(cols, model.getSolution().colValue, mip.nX);
-    if (modelObjective(p, picks) <= greedyObjective + 1e-6) {
+    if (modelObjective(p, picks) <= incumbentObjective + 1e-6) {
       const gap = Number(model.info.get('mip_gap'));
       return buildPlan(p, picks, {
         method: 'mip',
@@ -353,9 +368,9 @@ export function solveWithHighs(
     }
   }
   const bound = lpObjective;
-  return buildPlan(p, greedy, {
+  return buildPlan(p, incumbent, {
     method: 'greedy',
-    gap: Math.abs(greedyObjective - bound) / Math.max(1, Math.abs(greedyObjective)),
+    gap: Math.abs(incumbentObjective - bound) / Math.max(1, Math.abs(incumbentObjective)),
     solveMs: performance.now() - started,
   });
 }
