@@ -14,7 +14,8 @@ import { seedDemo } from '../../../demo/demo.seed.ts';
 import { createTestApp, type TestApp } from '../../../../test/helpers/app.ts';
 import { insertUser } from '../../../../test/helpers/factories.ts';
 import { issuePlan } from './execution.service.ts';
-import { publishExecutionChanges } from './execution.events.ts';
+import { testSigner } from './approval.testing.ts';
+import { DEMO_PASSWORD } from '../../../demo/demo-accounts.ts';
 
 let t: TestApp;
 let sys: RequestContext;
@@ -583,12 +584,12 @@ describe('KPIs', () => {
   });
 });
 
-describe('a plan from the planner, issued and followed live', () => {
+describe('a plan from the planner, approved with a signature, issued and followed live', () => {
   let demandId = '';
   let planId = '';
   let planned: { id: string; officerId: string }[] = [];
 
-  it('issues the assignments the planner proposed for a demand raised over HTTP', async () => {
+  it('issues, on its signed approval, the assignments the planner proposed for a demand raised over HTTP', async () => {
     const raised = await call('recv', 'POST', '/api/deployment/demands', {
       jurisdictionId: C0,
       type: 'security',
@@ -610,11 +611,38 @@ describe('a plan from the planner, issued and followed live', () => {
     planId = p.id;
     planned = p.assignments;
     expect(planned.length).toBe(2);
-    // The approval flow is the approval helper's; here the plan is approved directly.
-    await t.database.db.execute(sql`update deployment_plans set status = 'approved' where id = ${planId}`);
-    const changes = await issuePlan(sys, planId);
-    publishExecutionChanges(t.app, changes);
-    expect(changes.assignments.map((a) => a.id).sort()).toEqual(planned.map((a) => a.id).sort());
+    // Submitted for approval; the city's duty leader signs the approval, which issues the plan (issuePlan).
+    const submit = await call('recv', 'POST', `/api/deployment/plans/${planId}/submit`, {});
+    expect(submit.statusCode, submit.body).toBe(200);
+    token.dutyleader = await login('dutyleader', DEMO_PASSWORD);
+    const signer = testSigner();
+    const key = await call('dutyleader', 'POST', '/api/deployment/approver-keys', {
+      publicKeySpki: signer.spki,
+      algorithm: 'ECDSA-P256-SHA256',
+    });
+    expect(key.statusCode, key.body).toBe(201);
+    const list = await call('dutyleader', 'GET', '/api/deployment/approvals?status=pending');
+    const approval = list.json<{ items: { id: string; planId: string }[] }>().items.find((a) => a.planId === planId)!;
+    const payload = await call(
+      'dutyleader',
+      'GET',
+      `/api/deployment/approvals/${approval.id}/payload?decision=approve`,
+    );
+    expect(payload.statusCode, payload.body).toBe(200);
+    const decided = await call('dutyleader', 'POST', `/api/deployment/approvals/${approval.id}/decide`, {
+      decision: 'approve',
+      keyId: key.json<{ id: string }>().id,
+      signature: signer.sign(payload.json<{ payload: string }>().payload),
+    });
+    expect(decided.statusCode, decided.body).toBe(200);
+    const rows = await query<{ id: string; status: string; ordered_at: Date | null }>(
+      t.database.db,
+      sql`select id, status, ordered_at from deployment_assignments where plan_id = ${planId}`,
+    );
+    expect(rows.map((r) => r.id).sort()).toEqual(planned.map((a) => a.id).sort());
+    expect(rows.every((r) => r.status === 'ordered' && r.ordered_at !== null)).toBe(true);
+    // Issuing again (a retried approval) changes nothing.
+    expect(await issuePlan(sys, planId)).toEqual({ demands: [], plans: [], assignments: [] });
     const tracking = await call('recv', 'GET', `/api/deployment/demands/${demandId}/tracking`);
     expect(tracking.statusCode, tracking.body).toBe(200);
     const items = tracking.json<{ status: string; items: TrackItem[] }>();
