@@ -372,6 +372,28 @@ describe('signed decisions', () => {
   });
 });
 
+describe('concurrent decisions', () => {
+  it('lets exactly one of two approvers deciding at once win; the other gets APPROVAL_NOT_PENDING', async () => {
+    const r = await submitted([{ jurisdictionId: '440103', level: 4 }]);
+    const [a, b] = await Promise.all([
+      decide('cityLeader', r.approval.id, 'approve'),
+      decide('cityPlanner', r.approval.id, 'reject'),
+    ]);
+    const codes = [a.statusCode, b.statusCode].sort();
+    expect(codes).toEqual([200, 409]);
+    const loser = a.statusCode === 409 ? a : b;
+    expect(err(loser).code).toBe('APPROVAL_NOT_PENDING');
+    const winner = (a.statusCode === 200 ? a : b).json<ApprovalDto>();
+    expect(await planStatus(r.planId)).toBe(winner.status === 'approved' ? 'issued' : 'rejected');
+  });
+
+  it('validates the list filter', async () => {
+    const res = await call('cityLeader', 'GET', '/api/deployment/approvals?status=maybe');
+    expect(res.statusCode).toBe(400);
+    expect(err(res).code).toBe('VALIDATION_FAILED');
+  });
+});
+
 describe('approval issues the plan', () => {
   it('refuses the whole decision when an officer was meanwhile put on another task, changing nothing', async () => {
     const first = await submitted([{ jurisdictionId: '440103', level: 4 }]);

@@ -130,7 +130,9 @@ describe('a demand’s record', () => {
     expect(byResource).toEqual(
       expect.arrayContaining([
         'deployment_demand:deployment.demand.create',
+        'deployment_plan:deployment.plan.propose',
         'deployment_approval:deployment.approval.open',
+        'deployment_plan:deployment.plan.issue',
         'deployment_approval:deployment.approval.approve',
         'deployment_plan:deployment.plan.approve',
       ]),
