@@ -71,6 +71,8 @@ export interface SimulatorStats {
   /** Duration of the last tick and of the slowest, wall-clock ms. */
   lastTickMs: number;
   maxTickMs: number;
+  /** Wall-clock ms spent in each step of the ticks so far. */
+  stepMs: Record<'calls' | 'dispatch' | 'units' | 'crews' | 'move' | 'close', number>;
 }
 
 type Purpose = 'patrol' | 'respond' | 'return';
@@ -163,6 +165,7 @@ export class Simulator {
     errors: 0,
     lastTickMs: 0,
     maxTickMs: 0,
+    stepMs: { calls: 0, dispatch: 0, units: 0, crews: 0, move: 0, close: 0 },
   };
   /** Ids of the incidents the simulator created, oldest first. */
   readonly createdIncidents: string[] = [];
@@ -287,17 +290,22 @@ export class Simulator {
 
   private async tickSteps(): Promise<void> {
     const now = this.clock.now();
-    await this.takeCalls(now);
-    await this.autoDispatch(now);
+    const step = async (name: keyof SimulatorStats['stepMs'], fn: () => Promise<void>) => {
+      const t0 = performance.now();
+      await fn();
+      this.stats.stepMs[name] += Math.round(performance.now() - t0);
+    };
+    await step('calls', () => this.takeCalls(now));
+    await step('dispatch', () => this.autoDispatch(now));
     try {
-      await this.syncUnits();
+      await step('units', () => this.syncUnits());
     } catch (err) {
       this.warn(err, 'read units');
       return;
     }
-    await this.playCrews(now);
-    await this.move(now);
-    await this.closeHandled(now);
+    await step('crews', () => this.playCrews(now));
+    await step('move', () => this.move(now));
+    await step('close', () => this.closeHandled(now));
   }
 
   // ------------------------------------------------------------------------------------------------ calls
