@@ -1,5 +1,12 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { DeploymentSolver, generateInstance, solvePlan, solvePlanInProcess, SolverUnavailableError } from './index.ts';
+import {
+  DeploymentSolver,
+  generateInstance,
+  MatchInputError,
+  solvePlan,
+  solvePlanInProcess,
+  SolverUnavailableError,
+} from './index.ts';
 
 const solver = new DeploymentSolver();
 afterAll(() => solver.close());
@@ -53,7 +60,9 @@ describe('DeploymentSolver (worker thread)', () => {
     const instance = generateInstance({ seed: 9, officers: 20, demands: 2, regions: 2, areaKm: 30 });
     await solver.start();
     const started = solver.workersStarted;
-    await expect(solver.solve({ ...instance, eta: new Float64Array(1) })).rejects.toThrow(/eta has 1 entries/);
+    const bad = solver.solve({ ...instance, eta: new Float64Array(1) });
+    await expect(bad).rejects.toThrow(/eta has 1 entries/);
+    await expect(bad).rejects.toBeInstanceOf(MatchInputError);
     await solver.solve(instance);
     expect(solver.workersStarted).toBe(started);
   });

@@ -10,6 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { MatchInstance, MatchPlan } from './model.ts';
 import { solvePlanInProcess, type SolveOptions } from './solver.ts';
+import { MatchInputError } from './slots.ts';
 import type { WorkerRequest, WorkerResponse } from './solver.worker.ts';
 
 export interface DeploymentSolverOptions {
@@ -139,7 +140,7 @@ export class DeploymentSolver {
     this.pending.delete(m.id);
     clearTimeout(p.timer);
     if (m.type === 'result') p.resolve(m.plan);
-    else p.reject(new Error(m.message));
+    else p.reject(m.input ? new MatchInputError(m.message) : new Error(m.message));
   }
 
   private failAll(e: Error): void {
@@ -173,7 +174,8 @@ export async function warmDeploymentSolver(): Promise<boolean> {
 
 /**
  * The optimal plan, solved in the shared worker thread; in-process when a worker cannot start in this
- * environment. A timed-out or crashed solve rejects with SolverUnavailableError (the next call gets a new worker).
+ * environment. A malformed instance rejects with MatchInputError; a timed-out or crashed solve rejects with
+ * SolverUnavailableError (the next call gets a new worker).
  */
 export async function solvePlan(instance: MatchInstance, opts: SolvePlanOptions = {}): Promise<MatchPlan> {
   if (!workerUnavailable) {

@@ -78,25 +78,35 @@ export interface Pick {
 
 const minutes = (sec: number): number => Math.round(sec / 60);
 
-/** Validates the instance's shape; throws a plain Error (the service maps it to its own error). */
+/** A malformed instance (the caller's bug or bad input; the plan service maps it to VALIDATION_FAILED). */
+export class MatchInputError extends Error {
+  override name = 'MatchInputError';
+}
+
+/** Validates the instance's shape; throws MatchInputError. */
 export function validateInstance(instance: MatchInstance): void {
+  const fail = (message: string): never => {
+    throw new MatchInputError(message);
+  };
   const nO = instance.officers.length;
   const nD = instance.demands.length;
   if (instance.eta.length !== nO * nD)
-    throw new Error(`eta has ${instance.eta.length} entries; expected officers × demands = ${nO * nD}.`);
+    fail(`eta has ${instance.eta.length} entries; expected officers × demands = ${nO * nD}.`);
   const ids = new Set<string>();
   for (const o of instance.officers) {
-    if (!o.id || ids.has(o.id)) throw new Error(`Officer ids must be non-empty and unique (${o.id}).`);
+    if (!o.id || ids.has(o.id)) fail(`Officer ids must be non-empty and unique (${o.id}).`);
     ids.add(o.id);
-    if (!(o.dutyMinutesToday >= 0)) throw new Error(`Officer ${o.id}: dutyMinutesToday must be ≥ 0.`);
+    if (!(o.dutyMinutesToday >= 0)) fail(`Officer ${o.id}: dutyMinutesToday must be ≥ 0.`);
   }
   const dIds = new Set<string>();
   for (const d of instance.demands) {
-    if (!d.id || dIds.has(d.id)) throw new Error(`Demand ids must be non-empty and unique (${d.id}).`);
+    if (!d.id || dIds.has(d.id)) fail(`Demand ids must be non-empty and unique (${d.id}).`);
     dIds.add(d.id);
-    if (!Number.isInteger(d.headcount) || d.headcount < 0) throw new Error(`Demand ${d.id}: bad headcount.`);
+    if (!Number.isInteger(d.headcount) || d.headcount < 0) fail(`Demand ${d.id}: bad headcount.`);
+    if (!(d.deadlineSec >= 0) || !(d.expectedDurationMin >= 0))
+      fail(`Demand ${d.id}: deadlineSec and expectedDurationMin must be ≥ 0.`);
     for (const s of d.skills)
-      if (!Number.isInteger(s.count) || s.count < 0) throw new Error(`Demand ${d.id}: bad count for ${s.skill}.`);
+      if (!Number.isInteger(s.count) || s.count < 0) fail(`Demand ${d.id}: bad count for ${s.skill}.`);
   }
 }
 

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   generateInstance,
   greedyPlan,
+  MatchInputError,
   nearestPlan,
   solvePlanInProcess,
   verifyPlan,
@@ -239,5 +240,7 @@ describe('deployment solver on hand-made instances', () => {
       officers: [instance.officers[0]!, instance.officers[0]!, ...instance.officers.slice(2)],
     };
     await expect(solvePlanInProcess(dup)).rejects.toThrow(/unique/);
+    const late = { ...instance, demands: [{ ...instance.demands[0]!, deadlineSec: NaN }, instance.demands[1]!] };
+    await expect(solvePlanInProcess(late)).rejects.toBeInstanceOf(MatchInputError);
   });
 });

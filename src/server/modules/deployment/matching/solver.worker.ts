@@ -5,6 +5,7 @@
 import { parentPort } from 'node:worker_threads';
 import type { MatchInstance } from './model.ts';
 import { loadHighs, solveWithHighs, type SolveOptions } from './solver.ts';
+import { MatchInputError } from './slots.ts';
 
 export type WorkerRequest =
   | { type: 'solve'; id: number; instance: MatchInstance; opts: SolveOptions }
@@ -14,7 +15,7 @@ export type WorkerRequest =
 export type WorkerResponse =
   | { type: 'ready' }
   | { type: 'result'; id: number; plan: import('./model.ts').MatchPlan }
-  | { type: 'failed'; id: number; message: string }
+  | { type: 'failed'; id: number; message: string; input?: boolean }
   | { type: 'load-failed'; message: string };
 
 const port = parentPort;
@@ -41,7 +42,12 @@ port.on('message', (msg: WorkerRequest) => {
       try {
         send({ type: 'result', id: msg.id, plan: solveWithHighs(h, msg.instance, msg.opts) });
       } catch (e) {
-        send({ type: 'failed', id: msg.id, message: e instanceof Error ? e.message : String(e) });
+        send({
+          type: 'failed',
+          id: msg.id,
+          message: e instanceof Error ? e.message : String(e),
+          input: e instanceof MatchInputError,
+        });
       }
     },
     (e: unknown) => send({ type: 'failed', id: msg.id, message: `HiGHS did not load: ${String(e)}` }),
