@@ -2,7 +2,8 @@
  * Pure nearest-unit baseline (what a dispatcher does by phone): demands in order of deadline; each demand takes
  * the nearest free officers one by one (by road ETA only: no skill scarcity across demands, no fairness), every
  * officer taking the first open slot of that demand they qualify for (a required skill they have, else a general
- * slot) and being skipped if none is open; hard limits (deadline, duty cap, region cover, removals) still apply.
+ * slot) and being skipped if none is open; hard limits (deadline, duty cap, region cover, removals, head-count
+ * and cover overrides) still apply; planner pins are ignored (a baseline, not a planning tool).
  */
 import type { MatchInstance, MatchPlan } from './model.ts';
 import { buildPlan, isLent, pairBlock, prepare, type Pick, type Prepared } from './slots.ts';

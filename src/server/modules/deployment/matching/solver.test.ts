@@ -101,7 +101,45 @@ describe('deployment solver on generated instances', () => {
           expect(['lp', 'mip']).toContain(plan.method);
         },
       ),
-      { numRuns: 40, seed: 20261123 },
+      { numRuns: Number(process.env.JW_MATCH_RUNS ?? 40), seed: 20261123 },
+    );
+  });
+
+  it('with random what-if adjustments, plans stay feasible and every pin is honoured or reported', async () => {
+    const h = await loadHighs();
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 1_000_000 }),
+        fc.array(fc.nat(), { maxLength: 3 }),
+        fc.array(fc.tuple(fc.nat(), fc.nat()), { maxLength: 4 }),
+        fc.nat(),
+        fc.integer({ min: 0, max: 40 }),
+        async (seed, removals, pins, coverRegion, cover) => {
+          const base = small(seed, 60, 4);
+          const id = (k: number) => base.officers[k % base.officers.length]!.id;
+          const region = Object.keys(base.regions)[coverRegion % Object.keys(base.regions).length]!;
+          const instance: MatchInstance = {
+            ...base,
+            adjustments: {
+              remove: removals.map(id),
+              pins: pins.map(([o, d]) => ({ officerId: id(o), demandId: base.demands[d % base.demands.length]!.id })),
+              cover: { [region]: cover },
+              headcount: { [base.demands[0]!.id]: base.demands[0]!.headcount + 2 },
+            },
+          };
+          const plan = solveWithHighs(h, instance);
+          expect(verifyPlan(instance, plan)).toEqual([]);
+          const at = new Map(plan.assignments.map((a) => [a.officerId, a.demandId]));
+          for (const r of removals) expect(at.has(id(r))).toBe(false);
+          const rejected = new Set(plan.rejectedPins!.map((r) => `${r.officerId}>${r.demandId}`));
+          for (const pin of instance.adjustments!.pins!)
+            expect(at.get(pin.officerId) === pin.demandId || rejected.has(`${pin.officerId}>${pin.demandId}`)).toBe(
+              true,
+            );
+          expect(plan.cover[region]!.minCover).toBe(cover);
+        },
+      ),
+      { numRuns: Number(process.env.JW_MATCH_RUNS ?? 30), seed: 5 },
     );
   });
 
