@@ -408,6 +408,20 @@ describe('after action', () => {
 describe('release', () => {
   let dutyBefore: { task_points: string; deployments_30d: number; duty_minutes_today: number };
 
+  it('is for the receiving commander, on an executing demand only', async () => {
+    expect((await call('recvPatrol', 'POST', `/api/deployment/demands/${demand}/release`)).statusCode).toBe(403);
+    expect((await call('lender', 'POST', `/api/deployment/demands/${demand}/release`)).statusCode).toBe(404);
+    const open = await call('recv', 'POST', `/api/deployment/demands/${otherDemand}/release`);
+    expect(open.statusCode).toBe(409);
+    expect(err(open)).toMatchObject({ code: 'DEMAND_BAD_STATE', details: { status: 'open' } });
+    const unknown = await call('recv', 'GET', '/api/deployment/demands/00000000-0000-4000-8000-000000000000/tracking');
+    expect(unknown.statusCode).toBe(404);
+    expect((await call('recv', 'GET', '/api/deployment/demands/not-an-id/tracking')).statusCode).toBe(400);
+    expect(
+      (await call('recv', 'POST', '/api/deployment/assignments/00000000-0000-4000-8000-000000000000/ack')).statusCode,
+    ).toBe(404);
+  });
+
   it('books exact duty minutes, points and allowance, rests the officers, revokes the grant and closes', async () => {
     // Known times: ordered 100 min ago; A and C arrived 60 min ago; B never arrived.
     await t.database.db.execute(
