@@ -44,6 +44,10 @@ export interface Config {
     sequenceIntervalMs: number;
   };
   demo: { seedOnStart: boolean; scale: 'small' | 'city' | 'province'; seed: number };
+  deployment: {
+    /** How often pending deployment approvals past their deadline escalate (ms); 0 = off (the default in tests). */
+    approvalEscalationIntervalMs: number;
+  };
 }
 
 /** Raised when the environment is invalid; `problems` holds one fix-it line per variable. */
@@ -191,6 +195,12 @@ export function loadConfig(env: Env = readEnv()): Config {
       seedOnStart: r.bool('DEMO_SEED', nodeEnv !== 'production'),
       scale: r.oneOf('DEMO_SCALE', ['small', 'city', 'province'] as const, 'city'),
       seed: r.int('DEMO_RANDOM_SEED', 110, { min: 0, max: 2 ** 31 - 1 }),
+    },
+    deployment: {
+      approvalEscalationIntervalMs: r.int('DEPLOYMENT_ESCALATION_INTERVAL_MS', nodeEnv === 'test' ? 0 : 60_000, {
+        min: 0,
+        max: 3_600_000,
+      }),
     },
   };
   config.publicUrl = r.str('PUBLIC_URL', `http://localhost:${config.port}`).replace(/\/+$/, '');

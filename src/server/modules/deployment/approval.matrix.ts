@@ -36,9 +36,6 @@ export const APPROVAL_MATRIX: ApprovalMatrix = {
 /** Only especially-major events (level I) may be acted on first and approved after. */
 export const EMERGENCY_MAX_LEVEL: DemandLevel = 1;
 
-/** How often the background job looks for overdue approvals (ms); 0 turns it off. */
-export const DEFAULT_ESCALATION_INTERVAL_MS = 60_000;
-
 /** The matrix with some rows replaced (configuration, tests). */
 export function resolveMatrix(overrides: Partial<Record<DemandLevel, Partial<MatrixRow>>> = {}): ApprovalMatrix {
   const out = { ...APPROVAL_MATRIX };

@@ -1,14 +1,13 @@
 /**
  * HTTP routes of tiered approvals: approvers' signing keys, the approval list, the payload to sign, signed
  * decisions, re-verification, and escalation on demand. The escalation job runs here too (every
- * `escalationIntervalMs`, default a minute; off in tests), stopped when the app closes.
+ * DEPLOYMENT_ESCALATION_INTERVAL_MS, default a minute; off in tests), stopped when the app closes.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { errorResponses } from '../../../contracts/common.schemas.ts';
 import { systemContext } from '../../context.ts';
 import { authorize } from '../policy/policy.ts';
 import { publishDeploymentEvents } from './approval.events.ts';
-import { DEFAULT_ESCALATION_INTERVAL_MS } from './approval.matrix.ts';
 import {
   Approval,
   ApprovalList,
@@ -36,7 +35,7 @@ import {
 } from './approval.service.ts';
 
 export interface ApprovalRoutesOptions {
-  /** How often overdue approvals escalate in the background; 0 = off. Default: a minute, off when env is test. */
+  /** How often overdue approvals escalate in the background; 0 = off. Default: DEPLOYMENT_ESCALATION_INTERVAL_MS. */
   escalationIntervalMs?: number;
 }
 
@@ -169,7 +168,7 @@ export const approvalRoutes: FastifyPluginAsyncTypebox<ApprovalRoutesOptions> = 
     async (request) => verifyApproval(request.ctx, request.params.id),
   );
 
-  const intervalMs = opts.escalationIntervalMs ?? (app.config.env === 'test' ? 0 : DEFAULT_ESCALATION_INTERVAL_MS);
+  const intervalMs = opts.escalationIntervalMs ?? app.config.deployment.approvalEscalationIntervalMs;
   if (intervalMs > 0) {
     let timer: NodeJS.Timeout | undefined;
     let running: Promise<void> | undefined;
