@@ -1,4 +1,5 @@
 import { boardText } from '../modules/board/i18n.ts';
+import { deploymentText } from '../modules/deployment/i18n.ts';
 import { fieldText } from '../modules/field/i18n.ts';
 import { progressText } from '../modules/progress/i18n.ts';
 /** English strings; the key set must equal zh-CN's (checked by the type below and by i18n.test.ts). */
@@ -9,6 +10,7 @@ export type Resources<T = typeof zhCN> = { [K in keyof T]: T[K] extends string ?
 
 export const en: Resources = {
   board: boardText.en,
+  deployment: deploymentText.en,
   field: fieldText.en,
   progress: progressText.en,
   app: {

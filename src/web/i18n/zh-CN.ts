@@ -1,10 +1,12 @@
 /** Simplified Chinese strings: the source language. `en.ts` must have exactly the same keys (see i18n.test.ts). */
 import { boardText } from '../modules/board/i18n.ts';
+import { deploymentText } from '../modules/deployment/i18n.ts';
 import { fieldText } from '../modules/field/i18n.ts';
 import { progressText } from '../modules/progress/i18n.ts';
 
 export const zhCN = {
   board: boardText.zh,
+  deployment: deploymentText.zh,
   field: fieldText.zh,
   progress: progressText.zh,
   app: {

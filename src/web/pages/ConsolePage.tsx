@@ -16,6 +16,7 @@ import { PlaceholderPage } from './PlaceholderPage.tsx';
 const MapWorkspace = lazy(() => import('../modules/map/components/MapWorkspace.tsx'));
 const BoardPage = lazy(() => import('../modules/board/components/BoardPage.tsx'));
 const FieldPage = lazy(() => import('../modules/field/components/FieldPage.tsx'));
+const DeploymentPage = lazy(() => import('../modules/deployment/components/DeploymentPage.tsx'));
 // `h` (home) needs the map module; import it only when asked, so the login bundle stays small.
 const flyHome = () => void import('../modules/map/state/map.instance.ts').then((m) => m.flyHome());
 
@@ -95,6 +96,10 @@ export function ConsolePage({ me }: { me: Me }) {
           ) : section === 'dispatch' ? (
             <Suspense fallback={<div className="map-status">{t('map.loading')}</div>}>
               <BoardPage />
+            </Suspense>
+          ) : section === 'deployment' ? (
+            <Suspense fallback={<div className="map-status">{t('map.loading')}</div>}>
+              <DeploymentPage />
             </Suspense>
           ) : section === 'field' ? (
             <Suspense fallback={<div className="map-status">{t('map.loading')}</div>}>
