@@ -17,6 +17,7 @@ import { escalateOverdue, openApprovals } from './approval.service.ts';
 import { fixtureDemand, fixtureOfficer, fixturePlan, testSigner, type TestSigner } from './approval.testing.ts';
 
 let t: TestApp;
+let base = '';
 const token: Record<string, string> = {};
 const uid: Record<string, string> = {};
 const signer: Record<string, TestSigner> = {};
@@ -133,6 +134,55 @@ async function demandStatuses(ids: string[]): Promise<string[]> {
   return out;
 }
 
+interface Frame {
+  event?: string;
+  data?: Record<string, unknown>;
+}
+
+/** Opens the live stream on the `deployment` topic and collects parsed frames. */
+async function openStream(who: string) {
+  const abort = new AbortController();
+  const res = await fetch(`${base}/api/stream?topics=deployment`, {
+    headers: { authorization: `Bearer ${token[who]}` },
+    signal: abort.signal,
+  });
+  expect(res.status).toBe(200);
+  const frames: Frame[] = [];
+  void (async () => {
+    const reader = res.body!.getReader();
+    const decoder = new TextDecoder();
+    let buf = '';
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        buf += decoder.decode(value, { stream: true });
+        let cut: number;
+        while ((cut = buf.indexOf('\n\n')) >= 0) {
+          const block = buf.slice(0, cut);
+          buf = buf.slice(cut + 2);
+          const f: Frame = {};
+          for (const line of block.split('\n')) {
+            if (line.startsWith('event: ')) f.event = line.slice(7);
+            else if (line.startsWith('data: ')) f.data = JSON.parse(line.slice(6)) as Frame['data'];
+          }
+          frames.push(f);
+        }
+      }
+    } catch {
+      // aborted
+    }
+  })();
+  const until = async (pred: () => boolean) => {
+    const deadline = Date.now() + 5_000;
+    while (!pred()) {
+      if (Date.now() > deadline) throw new Error(`timed out; got ${JSON.stringify(frames)}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  };
+  return { frames, until, close: () => abort.abort() };
+}
+
 beforeAll(async () => {
   t = await createTestApp();
   await insertJurisdictions(t.database.db);
@@ -143,6 +193,9 @@ beforeAll(async () => {
   await as('province', 'provincial_commander', '44');
   await as('chief', 'station_chief', '440103');
   for (const who of ['cityLeader', 'cityPlanner', 'otherCity', 'province']) await registerKey(who);
+  await t.app.listen({ port: 0, host: '127.0.0.1' });
+  const addr = t.app.server.address();
+  base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
 }, 60_000);
 
 afterAll(async () => {
@@ -369,6 +422,34 @@ describe('signed decisions', () => {
     expect(res.json<ApprovalDto>()).toMatchObject({ status: 'rejected', planStatus: 'rejected' });
     expect(await planStatus(r.planId)).toBe('rejected');
     expect(await demandStatuses(r.demandIds)).toEqual(['open', 'open']);
+  });
+});
+
+describe('live updates', () => {
+  it('announces the decision on the deployment topic to the receiving side only, after commit', async () => {
+    const r = await submitted([{ jurisdictionId: '440103', level: 4 }]);
+    const mine = await openStream('cityLeader');
+    const other = await openStream('otherCity');
+    try {
+      expect((await decide('cityLeader', r.approval.id)).statusCode).toBe(200);
+      const approved = (f: Frame) =>
+        f.event === 'deployment.approval' && f.data?.approvalId === r.approval.id && f.data?.status === 'approved';
+      await mine.until(() => mine.frames.some(approved));
+      await mine.until(() =>
+        mine.frames.some((f) => f.event === 'deployment.assignment' && f.data?.status === 'ordered'),
+      );
+      expect(mine.frames.some((f) => f.event === 'deployment.plan' && f.data?.planId === r.planId)).toBe(true);
+      // A failed decision publishes nothing.
+      const events = () => mine.frames.filter((f) => f.event?.startsWith('deployment.')).length;
+      const before = events();
+      expect((await decide('cityLeader', r.approval.id)).statusCode).toBe(409);
+      await new Promise((res) => setTimeout(res, 200));
+      expect(events()).toBe(before);
+      expect(other.frames.some((f) => f.event?.startsWith('deployment.'))).toBe(false);
+    } finally {
+      mine.close();
+      other.close();
+    }
   });
 });
 
