@@ -433,10 +433,13 @@ export function buildPlan(
   // Passed over: per demand, officers nearer than its farthest pick who serve elsewhere or cannot serve it.
   const passedOver: MatchPlan['passedOver'] = [];
   const PER_DEMAND = 5;
+  const farthestEta = new Float64Array(p.nD).fill(-1);
+  for (const k of picks) {
+    const j = p.groups[k.group]!.demand;
+    farthestEta[j] = Math.max(farthestEta[j]!, p.instance.eta[k.officer * p.nD + j]!);
+  }
   for (let j = 0; j < p.nD; j++) {
-    let farthest = -1;
-    for (const k of picks)
-      if (p.groups[k.group]!.demand === j) farthest = Math.max(farthest, p.instance.eta[k.officer * p.nD + j]!);
+    const farthest = farthestEta[j]!;
     if (farthest < 0) continue;
     const nearer: number[] = [];
     for (let i = 0; i < p.nO; i++) {

@@ -85,6 +85,10 @@ export interface SolveStats {
   /** Time inside HiGHS for the LP rounds, and for preparing the instance. */
   lpMs: number;
   prepMs: number;
+  /** JS time building the LP arrays, HiGHS time loading them, JS time pricing left-out pairs (all rounds). */
+  buildMs: number;
+  passMs: number;
+  priceMs: number;
   mipColumns: number;
   mipStatus?: string;
 }
@@ -92,13 +96,17 @@ export interface SolveStats {
 interface ColumnSet {
   officer: number[];
   group: number[];
-  keys: Set<number>;
+  /** 1 at officer × groups + group when the pair is a column (a byte per pair: fast membership tests). */
+  mark: Uint8Array;
 }
+
+const inModel = (cols: ColumnSet, p: Prepared, i: number, g: number): boolean =>
+  cols.mark[i * p.groups.length + g] === 1;
 
 function addColumn(cols: ColumnSet, p: Prepared, i: number, g: number): boolean {
   const key = i * p.groups.length + g;
-  if (cols.keys.has(key)) return false;
-  cols.keys.add(key);
+  if (cols.mark[key]) return false;
+  cols.mark[key] = 1;
   cols.officer.push(i);
   cols.group.push(g);
   return true;
@@ -244,7 +252,7 @@ export function solveWithHighs(
   const factor = opts.candidateFactor ?? CANDIDATE_FACTOR;
   const minK = opts.minCandidates ?? MIN_CANDIDATES;
 
-  const cols: ColumnSet = { officer: [], group: [], keys: new Set() };
+  const cols: ColumnSet = { officer: [], group: [], mark: new Uint8Array(p.nO * p.groups.length) };
   for (const group of p.groups) {
     if (group.capacity === 0) continue;
     const k = Math.max(minK, factor * group.capacity);
@@ -272,9 +280,16 @@ export function solveWithHighs(
   let rowDual: Float64Array;
   let rounds = 0;
   let lpMs = 0;
+  let buildMs = 0;
+  let passMs = 0;
+  let priceMs = 0;
   for (;;) {
+    const tBuild = performance.now();
     lay = buildModel(p, cols, false);
+    const tPass = performance.now();
     model.passModel(lay.model);
+    buildMs += tPass - tBuild;
+    passMs += performance.now() - tPass;
     const tRun = performance.now();
     const run = model.run();
     lpMs += performance.now() - tRun;
@@ -286,10 +301,12 @@ export function solveWithHighs(
     lpObjective = model.getObjectiveValue();
     rounds++;
     let added = 0;
+    const tPrice = performance.now();
     forEachEligible(p, (i, g) => {
-      if (cols.keys.has(i * p.groups.length + g)) return;
+      if (inModel(cols, p, i, g)) return;
       if (reducedCost(p, lay, rowDual, i, g) < -PRICE_TOL && addColumn(cols, p, i, g)) added++;
     });
+    priceMs += performance.now() - tPrice;
     if (!added) break;
   }
   const integral = Array.prototype.every.call(
@@ -297,7 +314,17 @@ export function solveWithHighs(
     (v: number) => Math.abs(v - Math.round(v)) <= INT_TOL,
   ) as boolean;
   if (stats)
-    Object.assign(stats, { lpColumns: lay.nX, pricingRounds: rounds, lpObjective, lpIntegral: integral, lpMs, prepMs });
+    Object.assign(stats, {
+      lpColumns: lay.nX,
+      pricingRounds: rounds,
+      lpObjective,
+      lpIntegral: integral,
+      lpMs,
+      prepMs,
+      buildMs,
+      passMs,
+      priceMs,
+    });
   if (integral && !opts.forceMip) {
     return buildPlan(p, picksFrom(cols, x, lay.nX), { method: 'lp', gap: 0, solveMs: performance.now() - started });
   }
@@ -321,7 +348,7 @@ export function solveWithHighs(
   const slack = incumbentObjective - lpObjective + 1e-6;
   const extra: { i: number; g: number; d: number }[] = [];
   forEachEligible(p, (i, g) => {
-    if (cols.keys.has(i * p.groups.length + g)) return;
+    if (inModel(cols, p, i, g)) return;
     const d = reducedCost(p, lay, rowDual, i, g);
     if (d <= slack) extra.push({ i, g, d });
   });
