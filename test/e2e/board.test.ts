@@ -223,6 +223,7 @@ describe.skipIf(skip)('command board in Chromium', () => {
 
   it('the duty leader’s console shows the unit dispatched within a second', async () => {
     const seenAfterMs = (await seenOnLeader) - dispatchedAt;
+    process.stdout.write(`  second console showed the dispatched unit ${seenAfterMs} ms after the dispatch answer\n`);
     expect(seenAfterMs).toBeLessThan(1_000);
     const [order] = await query<{ unit_id: string; call_sign: string }>(
       h.t.database.db,

@@ -115,13 +115,29 @@ export function IncidentDetail(props: IncidentDetailProps) {
           {t(`board.status.${i.status}`)}
         </span>
       </header>
+      <p className="board-meta">
+        <span>
+          {t('board.detail.priority')} <b>{i.priority === null ? t('board.queue.ungraded') : `P${i.priority}`}</b>
+        </span>
+        <span>
+          {t('board.detail.waiting')} <b className="board-mono">{formatDuration(waitingSecAt(i.receivedAt, now))}</b>
+        </span>
+        <span>
+          {t('board.detail.received')} <span className="board-mono">{timeOf(i.receivedAt, lang)}</span>
+        </span>
+        {i.queryCode && (
+          <span>
+            {t('board.detail.queryCode')} <span className="board-mono">{i.queryCode}</span>
+          </span>
+        )}
+      </p>
       <dl className="board-facts">
-        <dt>{t('board.detail.priority')}</dt>
-        <dd>{i.priority === null ? t('board.queue.ungraded') : `P${i.priority}`}</dd>
-        <dt>{t('board.detail.waiting')}</dt>
-        <dd className="board-mono">{formatDuration(waitingSecAt(i.receivedAt, now))}</dd>
         <dt>{t('board.detail.rules')}</dt>
-        <dd>{i.gradingRules.length ? i.gradingRules.join('、') : t('board.detail.noRules')}</dd>
+        <dd>
+          {i.gradingRules.length
+            ? i.gradingRules.map((r) => t(`board.rule.${r}`, { defaultValue: r })).join('、')
+            : t('board.detail.noRules')}
+        </dd>
         <dt>{t('board.detail.address')}</dt>
         <dd>{i.address ?? (i.lon !== null && i.lat !== null ? `${i.lon.toFixed(5)}, ${i.lat.toFixed(5)}` : '—')}</dd>
         <dt>{t('board.detail.caller')}</dt>
@@ -138,16 +154,6 @@ export function IncidentDetail(props: IncidentDetailProps) {
         </dd>
         <dt>{t('board.detail.description')}</dt>
         <dd>{i.description ?? '—'}</dd>
-        <dt>{t('board.detail.received')}</dt>
-        <dd>
-          {timeOf(i.receivedAt, lang)}
-          {i.queryCode && (
-            <span className="muted small">
-              {' '}
-              · {t('board.detail.queryCode')} {i.queryCode}
-            </span>
-          )}
-        </dd>
       </dl>
 
       {duplicates.length > 0 && (
@@ -194,47 +200,48 @@ export function IncidentDetail(props: IncidentDetailProps) {
         </p>
       )}
 
-      <section className="board-orders" data-testid="orders">
-        <h3>{t('board.detail.orders')}</h3>
-        {orders.length === 0 && <p className="muted">{t('board.detail.noOrders')}</p>}
-        <ul>
-          {orders.map((o) => {
-            const unit = units.get(o.unitId);
-            const active = o.status !== 'released' && o.status !== 'cancelled';
-            return (
-              <li key={o.id} data-testid={`order-${o.callSign}`}>
-                <b>{o.callSign}</b>{' '}
-                <span className={`board-ostatus os-${o.status}`}>{t(`board.orderStatus.${o.status}`)}</span>
-                {unit && (
-                  <span className="muted small">
-                    {' '}
-                    · {t(`board.unitStatus.${unit.status}`, { defaultValue: unit.status })}
-                  </span>
-                )}
-                {!o.recommended && o.overrideReason && <span className="muted small"> · {o.overrideReason}</span>}
-                <span className="muted small"> · {timeOf(o.sentAt, lang)}</span>
-                {active && (
-                  <span className="board-inline-form">
-                    <input
-                      aria-label={t('board.detail.cancelReason')}
-                      placeholder={t('board.detail.cancelReason')}
-                      value={orderReason[o.id] ?? ''}
-                      onChange={(e) => setOrderReason((r) => ({ ...r, [o.id]: e.target.value }))}
-                    />
-                    <button
-                      type="button"
-                      disabled={busy || (orderReason[o.id] ?? '').trim().length < 2}
-                      onClick={() => void run(() => cancelOrder(o.id, (orderReason[o.id] ?? '').trim()))}
-                    >
-                      {t('board.detail.cancelOrder')}
-                    </button>
-                  </span>
-                )}
-              </li>
-            );
-          })}
-        </ul>
-      </section>
+      {orders.length > 0 && (
+        <section className="board-orders" data-testid="orders">
+          <h3>{t('board.detail.orders')}</h3>
+          <ul>
+            {orders.map((o) => {
+              const unit = units.get(o.unitId);
+              const active = o.status !== 'released' && o.status !== 'cancelled';
+              return (
+                <li key={o.id} data-testid={`order-${o.callSign}`}>
+                  <b>{o.callSign}</b>{' '}
+                  <span className={`board-ostatus os-${o.status}`}>{t(`board.orderStatus.${o.status}`)}</span>
+                  {unit && (
+                    <span className="muted small">
+                      {' '}
+                      · {t(`board.unitStatus.${unit.status}`, { defaultValue: unit.status })}
+                    </span>
+                  )}
+                  {!o.recommended && o.overrideReason && <span className="muted small"> · {o.overrideReason}</span>}
+                  <span className="muted small"> · {timeOf(o.sentAt, lang)}</span>
+                  {active && (
+                    <span className="board-inline-form">
+                      <input
+                        aria-label={t('board.detail.cancelReason')}
+                        placeholder={t('board.detail.cancelReason')}
+                        value={orderReason[o.id] ?? ''}
+                        onChange={(e) => setOrderReason((r) => ({ ...r, [o.id]: e.target.value }))}
+                      />
+                      <button
+                        type="button"
+                        disabled={busy || (orderReason[o.id] ?? '').trim().length < 2}
+                        onClick={() => void run(() => cancelOrder(o.id, (orderReason[o.id] ?? '').trim()))}
+                      >
+                        {t('board.detail.cancelOrder')}
+                      </button>
+                    </span>
+                  )}
+                </li>
+              );
+            })}
+          </ul>
+        </section>
+      )}
 
       {open && (
         <RecommendationPanel

@@ -83,7 +83,9 @@ export function RecommendationPanel({
   }, [autoLoad, load]);
 
   useEffect(() => {
-    if (rec && focusAccept) acceptRef.current?.focus();
+    if (!rec || !focusAccept) return;
+    acceptRef.current?.focus({ preventScroll: true });
+    acceptRef.current?.scrollIntoView({ block: 'nearest' });
   }, [rec, focusAccept]);
 
   const send = async (unitIds: string[], why: string) => {
@@ -182,7 +184,11 @@ export function RecommendationPanel({
                     <span className="muted small">{r.live ? t('board.rec.live') : t('board.rec.home')}</span>
                   )}
                 </label>
-                {r.reason && <div className="muted small board-reason">{r.reason}</div>}
+                {r.reason && (
+                  <div className="muted small board-reason" title={r.reason}>
+                    {r.reason}
+                  </div>
+                )}
               </li>
             ))}
           </ol>
@@ -207,28 +213,31 @@ export function RecommendationPanel({
               {t('board.rec.dispatchChosen')}
             </button>
           </div>
-          <div className="board-grid-2">
-            <label className="board-field">
-              <span>{t('board.rec.other')}</span>
-              <select value={other} onChange={(e) => setOther(e.target.value)} data-testid="other-unit">
-                <option value="">{t('board.rec.otherPlaceholder')}</option>
-                {available.map((u) => (
-                  <option key={u.id} value={u.id}>
-                    {u.callSign}
-                  </option>
-                ))}
-              </select>
-            </label>
-            <label className="board-field">
-              <span>{t('board.rec.overrideReason')}</span>
-              <input
-                value={reason}
-                onChange={(e) => setReason(e.target.value)}
-                aria-required={isOverride}
-                data-testid="override-reason"
-              />
-            </label>
-          </div>
+          <details className="board-override" open={other !== '' || reason !== ''}>
+            <summary>{t('board.rec.other')}</summary>
+            <div className="board-grid-2">
+              <label className="board-field">
+                <span>{t('board.rec.otherUnit')}</span>
+                <select value={other} onChange={(e) => setOther(e.target.value)} data-testid="other-unit">
+                  <option value="">{t('board.rec.otherPlaceholder')}</option>
+                  {available.map((u) => (
+                    <option key={u.id} value={u.id}>
+                      {u.callSign}
+                    </option>
+                  ))}
+                </select>
+              </label>
+              <label className="board-field">
+                <span>{t('board.rec.overrideReason')}</span>
+                <input
+                  value={reason}
+                  onChange={(e) => setReason(e.target.value)}
+                  aria-required={isOverride}
+                  data-testid="override-reason"
+                />
+              </label>
+            </div>
+          </details>
           {rec.excluded.length > 0 && (
             <details className="board-excluded">
               <summary>{t('board.rec.excluded', { count: rec.excluded.length })}</summary>
