@@ -74,7 +74,7 @@ describe('auto-dispatched calls', () => {
 
   beforeAll(async () => {
     // The demo seed starts crews' shifts relative to the wall clock, so the simulated day starts now.
-    clock = new ManualClock(new Date(Math.ceil(Date.now() / 60_000) * 60_000));
+    clock = new ManualClock(new Date(Math.floor(Date.now() / 1000) * 1000));
     sim = new Simulator(t.app, { ratePerMin: 1, autoDispatch: 1, speedup: 5, seed: 7, tickMs: 5000 }, clock);
     await sim.start();
     await clock.advance(30 * 60_000);

@@ -19,8 +19,8 @@ import { liveSubType } from './simulator.texts.ts';
 import { SIMULATOR_USERNAME } from './simulator.actor.ts';
 
 let t: TestApp;
-/** The next whole minute: the demo seed starts crews' shifts relative to the wall clock. */
-const START = new Date(Math.ceil(Date.now() / 60_000) * 60_000);
+/** Now, to the second (never ahead of the wall clock: the demo seed starts crews' shifts relative to it). */
+const START = new Date(Math.floor(Date.now() / 1000) * 1000);
 
 interface Row extends Record<string, unknown> {
   id: string;
