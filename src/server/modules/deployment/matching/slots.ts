@@ -360,12 +360,12 @@ function shortfallWhy(p: Prepared, g: SlotGroup, taken: Map<number, number>): st
   if (!eligible) {
     const late = counts.deadline + counts.unreachable;
     if (late === withSkill.length)
-      return `no ${what} arrives before the ${minutes(d.deadlineSec)}-min deadline (${withSkill.length} too far or unreachable)`;
+      return `none of the ${withSkill.length} ${what} arrives before the ${minutes(d.deadlineSec)}-min deadline (too far or unreachable)`;
     const parts: string[] = [];
     if (late) parts.push(`${late} arrive too late`);
     if (counts.hours) parts.push(`${counts.hours} would exceed the ${p.dutyCapMin / 60}-hour duty cap`);
     if (counts.cover) parts.push(`${counts.cover} are held by their region's minimum cover`);
-    return `no ${what} eligible: ${parts.join(', ')}`;
+    return `none of the ${withSkill.length} ${what} is eligible: ${parts.join(', ')}`;
   }
   let elsewhere = 0;
   let coverBound = 0;

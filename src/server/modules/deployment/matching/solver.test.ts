@@ -234,6 +234,34 @@ describe('deployment solver on hand-made instances', () => {
     ]);
   });
 
+  it('says why a slot stays empty: too far, over hours', async () => {
+    const instance = handMade(
+      [
+        { id: 'far', region: 'A', skills: ['drone'] },
+        { id: 'tired', region: 'A', skills: ['negotiation'], duty: 650 },
+      ],
+      [
+        { id: 'D1', region: 'A', headcount: 1, skills: [{ skill: 'drone', count: 1 }], deadlineMin: 30 },
+        { id: 'D2', region: 'A', headcount: 1, skills: [{ skill: 'negotiation', count: 1 }], deadlineMin: 30 },
+      ],
+      [
+        [45, 45],
+        [10, 10],
+      ],
+      { A: { available: 2, minCover: 0 } },
+    );
+    const plan = await solvePlanInProcess(instance);
+    expect(plan.assignments).toEqual([]);
+    const why = Object.fromEntries(plan.shortfalls.map((s) => [s.slot, s.why]));
+    expect(why.drone).toBe(
+      'none of the 1 officers with drone arrives before the 30-min deadline (too far or unreachable)',
+    );
+    expect(why.negotiation).toMatch(
+      /none of the 1 officers with negotiation is eligible: 1 would exceed the 12-hour duty cap/,
+    );
+    expect(plan.passedOver).toEqual([]);
+  });
+
   it('solves the MIP when the relaxation is fractional (an odd cycle through a region cover row)', async () => {
     const instance = fractional();
     const h = await loadHighs();
