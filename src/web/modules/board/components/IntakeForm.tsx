@@ -20,6 +20,7 @@ import {
 } from '../utils/intake.ts';
 import { isSubmitChord, moveActive } from '../utils/keys.ts';
 import { boardError } from '../utils/errors.ts';
+import { severityNumeral } from '../utils/queue.ts';
 
 export interface IntakeFormProps {
   codes: Codes;
@@ -194,8 +195,9 @@ export function IntakeForm({ codes, onCreated, onClose }: IntakeFormProps) {
           {...invalid('subType')}
         />
         {picked && (
-          <span className={`board-sev sev-${picked.baseSeverity}`} title={t('board.detail.severity')}>
-            {t(`board.severity.${picked.baseSeverity}` as 'board.title')}
+          <span className="muted small">
+            <span className={`board-sev sev-${picked.baseSeverity}`}>{severityNumeral(picked.baseSeverity)}</span>{' '}
+            {t('board.intake.baseSeverity', { level: t(`board.severity.${picked.baseSeverity}` as 'board.title') })}
           </span>
         )}
         {err('subType')}
