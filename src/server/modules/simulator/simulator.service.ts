@@ -1,8 +1,8 @@
 /**
  * The demo simulator (`jingwu demo simulate`): runs inside the server process and keeps the command board
- * alive. Every `tickMs` of its clock it
- *   1. takes the calls that arrived since the last tick (Poisson at `ratePerMin`, drawn from the city's
- *      history by CallProfile) through the intake service, as the `simulator` account;
+ * alive. It takes calls at their Poisson arrival times (`ratePerMin`, drawn from the city's history by
+ * CallProfile) through the intake service, as the `simulator` account, and every `tickMs` of its clock it
+ *   1. sends the top recommended unit to the calls it dispatches itself (a share `autoDispatch` of them);
  *   2. plays the crews: orders sent to a unit (by a dispatcher on the board, or by the simulator itself for a
  *      share `autoDispatch` of its calls, taking the top recommendation) are acknowledged after a few
  *      seconds, the unit departs, drives its road route to the scene, arrives (the AVL geofence marks it on
@@ -186,6 +186,9 @@ export class Simulator {
   private nextArrivalAt = 0;
   private timer: TimerHandle | null = null;
   private inFlight: Promise<void> | null = null;
+  /** The next call's timer, and the call being taken. */
+  private arrivalTimer: TimerHandle | null = null;
+  private arrivalInFlight: Promise<void> | null = null;
   private running = false;
   private seq = 0;
 
@@ -212,7 +215,7 @@ export class Simulator {
     return this.running;
   }
 
-  /** Prepares (account, call profile, road graph, crews on duty) and schedules the first tick at once. */
+  /** Prepares (account, call profile, road graph, crews on duty), schedules the first tick at once and the first call. */
   async start(): Promise<void> {
     if (this.running) return;
     this.actor = await ensureSimulatorActor(this.ctx());
@@ -222,14 +225,37 @@ export class Simulator {
     await this.bringOnDuty();
     this.nextArrivalAt = this.clock.now().getTime() + this.interArrivalMs();
     this.schedule(0);
+    this.scheduleArrival();
   }
 
-  /** Stops ticking: clears the timer and waits for a tick under way to finish. */
+  /** Stops: clears both timers and waits for a tick or a call under way to finish. */
   async stop(): Promise<void> {
     this.running = false;
-    if (this.timer) this.clock.clearTimeout(this.timer);
+    for (const t of [this.timer, this.arrivalTimer]) if (t) this.clock.clearTimeout(t);
     this.timer = null;
-    await this.inFlight;
+    this.arrivalTimer = null;
+    await Promise.all([this.inFlight, this.arrivalInFlight]);
+  }
+
+  /**
+   * Each call is taken at its own Poisson arrival time (not batched into ticks), so the board sees calls come
+   * in one by one. A call that takes longer than the gap to the next only delays that one.
+   */
+  private scheduleArrival(): void {
+    const wait = Math.max(0, this.nextArrivalAt - this.clock.now().getTime());
+    this.arrivalTimer = this.clock.setTimeout(() => {
+      this.arrivalTimer = null;
+      if (!this.running) return;
+      const at = new Date(this.nextArrivalAt);
+      this.nextArrivalAt += this.interArrivalMs();
+      const t0 = performance.now();
+      this.arrivalInFlight = this.takeCall(at).finally(() => {
+        this.stats.stepMs.calls += Math.round(performance.now() - t0);
+        this.arrivalInFlight = null;
+        if (this.running) this.scheduleArrival();
+      });
+      return this.arrivalInFlight;
+    }, wait);
   }
 
   private schedule(ms: number): void {
@@ -295,7 +321,6 @@ export class Simulator {
       await fn();
       this.stats.stepMs[name] += Math.round(performance.now() - t0);
     };
-    await step('calls', () => this.takeCalls(now));
     await step('dispatch', () => this.autoDispatch(now));
     try {
       await step('units', () => this.syncUnits());
@@ -309,14 +334,6 @@ export class Simulator {
   }
 
   // ------------------------------------------------------------------------------------------------ calls
-
-  private async takeCalls(now: Date): Promise<void> {
-    while (this.running && this.nextArrivalAt <= now.getTime()) {
-      const at = new Date(this.nextArrivalAt);
-      this.nextArrivalAt += this.interArrivalMs();
-      await this.takeCall(at);
-    }
-  }
 
   /** Draws one call and takes it through intake, announcing it like the route does. */
   private async takeCall(at: Date): Promise<void> {
