@@ -12,6 +12,7 @@ import { publishDeploymentEvents } from './approval.events.ts';
 import { demandResource } from './demand.service.ts';
 import { geoState } from '../geo/geo.state.ts';
 import { executionRoutes } from './execution.routes.ts';
+import { warmDeploymentSolver } from './matching/index.ts';
 
 /** How often the automatic demand rules run in the background. */
 const SCAN_INTERVAL_MS = 60_000;
@@ -22,6 +23,10 @@ export const deploymentModule = fp(
     await app.register(approvalRoutes);
     await app.register(recordRoutes);
     await app.register(executionRoutes);
+    // Load the matcher (HiGHS in a worker thread) once at start-up, so the first plan does not pay for it.
+    app.addHook('onReady', async () => {
+      if (!(await warmDeploymentSolver())) app.log.warn('deployment solver: no worker thread; planning in-process');
+    });
     // The automatic demand rules run every minute (not under test: tests call POST /api/deployment/demands/scan).
     if (app.config.env !== 'test') {
       let running = false;

@@ -13,7 +13,7 @@ import { query } from '../../db/client.ts';
 import { authorize, can } from '../policy/policy.ts';
 import { etasTo, haversineM } from '../geo/index.ts';
 import { geoState } from '../geo/geo.state.ts';
-import { solvePlan } from './matching/index.ts';
+import { MatchInputError, SolverUnavailableError, solvePlan } from './matching/index.ts';
 import type { MatchAdjustments, MatchDemand, MatchInstance, MatchOfficer, MatchPlan } from './matching/model.ts';
 import { DUTY_CAP_MIN } from './pool.eligibility.ts';
 import { loadPoolOfficers, minCoverByRegion, type PoolOfficer } from './pool.service.ts';
@@ -316,7 +316,18 @@ export async function proposePlan(
   const adjustments = body.adjustments ?? {};
   const built = await buildInstance(ctx, demands, adjustments);
   const s0 = performance.now();
-  const plan = await solve(built.instance);
+  let plan: MatchPlan;
+  try {
+    plan = await solve(built.instance);
+  } catch (e) {
+    if (e instanceof MatchInputError) {
+      throw new AppError('VALIDATION_FAILED', e.message, { in: 'body', field: 'adjustments' });
+    }
+    if (e instanceof SolverUnavailableError) {
+      throw new AppError('SOLVER_UNAVAILABLE', 'The planner did not answer in time; try again.', {});
+    }
+    throw e;
+  }
   const solveMs = performance.now() - s0;
   const equipment = await pickEquipment(ctx, demands);
   const id = await transaction(ctx, async (tx) => {

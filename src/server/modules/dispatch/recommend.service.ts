@@ -86,7 +86,10 @@ export async function recommendUnits(
       continue;
     }
     const dutyHours =
-      row.shift_started_at === null ? null : (now.getTime() - new Date(row.shift_started_at).getTime()) / 3_600_000;
+      // Clamped at 0: a shift start a little ahead of this clock (skew between processes) is a fresh crew.
+      row.shift_started_at === null
+        ? null
+        : Math.max(0, (now.getTime() - new Date(row.shift_started_at).getTime()) / 3_600_000);
     if (dutyHours !== null && dutyHours > MAX_DUTY_HOURS) {
       exclude(row, 'over_hours', `Crew on duty ${dutyHours.toFixed(1)} h (limit ${MAX_DUTY_HOURS} h).`);
       continue;
