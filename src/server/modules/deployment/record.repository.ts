@@ -2,8 +2,8 @@
  * SQL of a demand's record: the ids of everything about the demand (its plans, their approvals, its
  * assignments) and the audit entries whose resource is one of them.
  *
- * Entries are found by their stored bytes (`resourceId` inside the canonical JSON), a scan of the log: fine at the
- * sizes the platform keeps today, to be replaced by an index table filled by the sequencer when logs grow large.
+ * Entries are found by the resource id inside their stored bytes through the expression index
+ * `audit_entries_resource_idx` (migration 20261123200000): an index lookup, not a scan of the log.
  */
 import { sql } from 'drizzle-orm';
 import { query, type Executor } from '../../db/client.ts';
@@ -43,13 +43,13 @@ export async function entriesAbout(ex: Executor, ids: readonly string[]): Promis
   const sequenced = await query<{ leaf_index: unknown; entry: unknown; leaf_hash: unknown }>(
     ex,
     sql`select leaf_index, entry, leaf_hash from audit_entries
-        where convert_from(entry, 'UTF8')::json->>'resourceId' in (${list}) order by leaf_index`,
+        where audit_entry_resource_id(entry) in (${list}) order by leaf_index`,
   );
   const queued = await query<{ entry: unknown }>(
     ex,
     sql`select q.entry from audit_queue q
         where not exists (select 1 from audit_entries e where e.queue_id = q.id)
-          and convert_from(q.entry, 'UTF8')::json->>'resourceId' in (${list}) order by q.id`,
+          and audit_entry_resource_id(q.entry) in (${list}) order by q.id`,
   );
   return [
     ...sequenced.map((r) => ({

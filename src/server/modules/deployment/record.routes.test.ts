@@ -203,6 +203,15 @@ describe('a demand’s record', () => {
     expect(after.counts).toEqual({ verified: before.entries.length, failed: 0, pending: 0 });
   });
 
+  it('reads the resource id for the index from entry bytes, and garbage bytes as null instead of failing', async () => {
+    const [r] = await query<{ good: string | null; bad: string | null }>(
+      t.database.db,
+      sql`select audit_entry_resource_id(convert_to('{"v":1,"resourceId":"abc"}', 'UTF8')) as good,
+                 audit_entry_resource_id(decode('00ff7b', 'hex')) as bad`,
+    );
+    expect(r).toMatchObject({ good: 'abc', bad: null });
+  });
+
   it('is not shown to a reader outside the receiving region', async () => {
     const res = await call('outsider', 'GET', `/api/deployment/demands/${demandId}/record`);
     expect(res.statusCode).toBe(404);
