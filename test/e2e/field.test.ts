@@ -145,6 +145,28 @@ describe.skipIf(skip)('officer field view and public progress page in Chromium',
     expect(canvas?.height).toBeGreaterThan(150);
   });
 
+  it('re-plans from the live position of the unit as soon as its first AVL fix arrives', async () => {
+    expect(await page.locator('[data-testid=field-route]').textContent()).toContain('从所属派出所出发');
+    const before = await page.locator('[data-testid=field-route-summary]').textContent();
+    const patrol = await tokenFor(h.baseUrl, 'patrol');
+    await api(h.baseUrl, '/api/avl/positions', {
+      token: patrol,
+      body: {
+        positions: [
+          {
+            unitId: unit.unitId,
+            lon: unit.home.lon + 0.003,
+            lat: unit.home.lat + 0.001,
+            recordedAt: new Date().toISOString(),
+          },
+        ],
+      },
+    });
+    await page.locator('[data-testid=field-route]', { hasText: '从本单元当前位置出发' }).waitFor({ timeout: 10_000 });
+    await page.locator('[data-testid=field-route-map][data-ready=true]').waitFor();
+    expect(await page.locator('[data-testid=field-route-summary]').textContent()).not.toBe(before);
+  });
+
   it('saves a note on the incident timeline, and refuses an empty one', async () => {
     await page.locator('[data-testid=field-note-save]').click();
     expect(await page.locator('[data-testid=field-note-message]').textContent()).toBe('请先填写记录内容。');

@@ -1,7 +1,12 @@
-/** Navigation to the scene: the road route from the unit's position (or its station) with distance and ETA. */
-import { useCallback, useEffect, useState } from 'react';
+/**
+ * Navigation to the scene: the road route from the unit's position (or its station) with distance and ETA.
+ * Planned again when the officer asks, and quietly (keeping the old route on screen) when the unit's live
+ * position moves: at once when the plan started from the station, then at most every 30 s.
+ */
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../../app/http.ts';
+import { onRealtimeMessage } from '../../realtime/hooks/useRealtime.ts';
 import { fetchRoute, fetchUnit, type MyOrder, type RouteFeature } from '../api/field.api.ts';
 import { fieldErrorMessage } from '../utils/field.errors.ts';
 import { etaMinutes, formatDistance } from '../utils/order.actions.ts';
@@ -22,7 +27,9 @@ interface LonLat {
 export function RouteCard({ item }: { item: MyOrder }) {
   const { t, i18n } = useTranslation();
   const [phase, setPhase] = useState<Phase>({ kind: 'loading' });
-  const [attempt, setAttempt] = useState(0);
+  const [attempt, setAttempt] = useState({ n: 0, quiet: false });
+  const plannedAt = useRef(0);
+  const plannedFromHome = useRef(false);
   const { lon, lat } = item.incident;
   const scene = lon !== null && lat !== null ? { lon, lat } : null;
   const unitId = item.order.unitId;
@@ -33,7 +40,8 @@ export function RouteCard({ item }: { item: MyOrder }) {
       return;
     }
     const abort = new AbortController();
-    setPhase({ kind: 'loading' });
+    if (!attempt.quiet) setPhase({ kind: 'loading' });
+    plannedAt.current = Date.now();
     let start: LonLat | null = null;
     (async () => {
       const unit = await fetchUnit(unitId, abort.signal);
@@ -44,15 +52,35 @@ export function RouteCard({ item }: { item: MyOrder }) {
         return;
       }
       const route = await fetchRoute(start, scene, abort.signal);
+      plannedFromHome.current = fromHome;
       setPhase({ kind: 'ready', route, start, fromHome });
     })().catch((error: unknown) => {
-      if (!abort.signal.aborted) setPhase({ kind: 'error', error, start });
+      // A quiet re-plan that fails keeps the route on screen; the officer can still re-plan by hand.
+      if (!abort.signal.aborted)
+        setPhase((p) => (attempt.quiet && p.kind === 'ready' ? p : { kind: 'error', error, start }));
     });
     return () => abort.abort();
     // `scene` is rebuilt from lon/lat on every render: depend on the numbers, not on the object.
   }, [unitId, lon, lat, attempt]);
 
-  const replan = useCallback(() => setAttempt((a) => a + 1), []);
+  const replan = useCallback(() => setAttempt((a) => ({ n: a.n + 1, quiet: false })), []);
+
+  useEffect(
+    () =>
+      onRealtimeMessage((m) => {
+        // The first live fix replaces a plan from the station at once; later fixes at most every 30 s.
+        if (m.event !== 'unit.position') return;
+        if (!plannedFromHome.current && Date.now() - plannedAt.current < 30_000) return;
+        try {
+          if ((JSON.parse(m.data) as { id?: unknown }).id !== unitId) return;
+        } catch {
+          return;
+        }
+        plannedAt.current = Date.now();
+        setAttempt((a) => ({ n: a.n + 1, quiet: true }));
+      }),
+    [unitId],
+  );
 
   const noRoute = phase.kind === 'error' && phase.error instanceof ApiError && phase.error.code === 'NO_ROUTE';
 
