@@ -14,6 +14,7 @@ import { useCityLayers } from '../../map/hooks/useCityLayers.ts';
 import { buildStyle, themePaint } from '../../map/utils/map.style.ts';
 import type { QueueItem } from '../api/board.api.ts';
 import type { LiveUnit } from '../hooks/useBoardLive.ts';
+import { useHighlightedUnits } from '../state/highlight.store.ts';
 import { SEVERITY_COLORS, UNIT_STATUS_COLORS, matchColor } from '../utils/map.colors.ts';
 
 maplibregl.setWorkerUrl(workerUrl);
@@ -94,6 +95,18 @@ export default function BoardMap({ units, queue, selectedId, onSelect }: BoardMa
           'circle-stroke-width': 2.5,
         },
       });
+      instance.addLayer({
+        id: 'board-unit-highlight',
+        type: 'circle',
+        source: 'units',
+        filter: ['in', ['get', 'id'], ['literal', []]],
+        paint: {
+          'circle-radius': 11,
+          'circle-color': 'rgba(0,0,0,0)',
+          'circle-stroke-color': '#7a5af8',
+          'circle-stroke-width': 3,
+        },
+      });
       paintUnits(instance);
       instance.on('click', 'board-incident', (e) => {
         const id = e.features?.[0]?.properties?.id;
@@ -145,6 +158,28 @@ export default function BoardMap({ units, queue, selectedId, onSelect }: BoardMa
         })),
     });
   }, [map, queue, selectedId]);
+
+  // Ring the proposed units and frame them with the incident, so the dispatcher sees where they come from.
+  const highlighted = useHighlightedUnits();
+  useEffect(() => {
+    if (!map || !map.getLayer('board-unit-highlight')) return;
+    map.setFilter('board-unit-highlight', ['in', ['get', 'id'], ['literal', [...highlighted]]]);
+    const q = queue.find((x) => x.incident.id === selectedId);
+    const points = highlighted.flatMap((id) => {
+      const u = units.get(id);
+      return u ? [[u.lon, u.lat] as [number, number]] : [];
+    });
+    if (!q || q.incident.lon === null || q.incident.lat === null || points.length === 0) return;
+    points.push([q.incident.lon, q.incident.lat]);
+    const lons = points.map((p) => p[0]);
+    const lats = points.map((p) => p[1]);
+    map.fitBounds([Math.min(...lons), Math.min(...lats), Math.max(...lons), Math.max(...lats)], {
+      padding: 70,
+      maxZoom: 15,
+      duration: 500,
+    });
+    // Only when the proposal changes, not on every unit movement.
+  }, [map, highlighted]);
 
   // Centre the selected incident (once per selection, not on every queue refresh).
   const centred = useRef<string | null>(null);

@@ -17,6 +17,7 @@ import type { LiveUnit } from '../hooks/useBoardLive.ts';
 import { etaMinutes, planDispatch, proposedUnits, recommendationRows, recommendedIds } from '../utils/dispatch.ts';
 import { boardError } from '../utils/errors.ts';
 import { ActionKeys } from '../utils/idempotency.ts';
+import { setHighlightedUnits } from '../state/highlight.store.ts';
 
 export interface RecommendationPanelProps {
   incident: IncidentView;
@@ -111,6 +112,13 @@ export function RecommendationPanel({
       setBusy(false);
     }
   };
+
+  // The map rings the units that would be sent.
+  const chosenKey = [...chosen].sort().join(',');
+  useEffect(() => {
+    setHighlightedUnits(rec && chosenKey ? chosenKey.split(',') : []);
+  }, [rec, chosenKey]);
+  useEffect(() => () => setHighlightedUnits([]), []);
 
   const accept = () => {
     if (rec) void send(proposedUnits(rec), '');
