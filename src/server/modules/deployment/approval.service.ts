@@ -125,11 +125,14 @@ interface Loaded {
   action: string;
 }
 
-async function load(ctx: RequestContext, row: ApprovalRow, matrix: ApprovalMatrix): Promise<Loaded> {
-  const demands = await findDemands(ctx.db, row.demand_ids);
+function loaded(row: ApprovalRow, demands: DemandRow[], matrix: ApprovalMatrix): Loaded {
   const levels = demands.map((d) => d.level);
   const m = matrixRowFor(levels.length ? levels : [4], matrix);
   return { row, demands, level: Math.min(...levels, 4), action: m.action };
+}
+
+async function load(ctx: RequestContext, row: ApprovalRow, matrix: ApprovalMatrix): Promise<Loaded> {
+  return loaded(row, await findDemands(ctx.db, row.demand_ids), matrix);
 }
 
 function mayRead(actor: Actor, l: Loaded, now: Date): boolean {
@@ -406,9 +409,17 @@ export async function listApprovals(
   // Fetch a generous window and filter by policy: the deciding scope (a city or the province) is not a column
   // the SQL policy filter knows, and approvals are few.
   const rows = await listApprovalRows(ctx.db, { status: q.status, limit: 1000 });
+  // One query for the demands of every listed approval.
+  const demands = new Map(
+    (await findDemands(ctx.db, [...new Set(rows.flatMap((r) => r.demand_ids))])).map((d) => [d.id, d]),
+  );
   const out: ApprovalView[] = [];
   for (const row of rows) {
-    const l = await load(ctx, row, matrix);
+    const l = loaded(
+      row,
+      row.demand_ids.flatMap((id) => demands.get(id) ?? []).sort((a, b) => a.code.localeCompare(b.code)),
+      matrix,
+    );
     if (mayRead(actor, l, now) || mayDecide(actor, l, now)) out.push(present(l, now, actor));
     if (out.length >= (q.limit ?? 200)) break;
   }
