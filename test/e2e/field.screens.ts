@@ -64,6 +64,14 @@ export async function fieldScreens(browser: Browser, baseUrl: string, db: Execut
   );
   await shot(page, 'field-phone-en');
   await page.locator('[data-testid=toggle-language]').click();
+  await page.locator('[data-testid=toggle-theme]').click();
+  await page.evaluate(() =>
+    (
+      globalThis as unknown as { document: { activeElement: { blur?(): void } | null } }
+    ).document.activeElement?.blur?.(),
+  );
+  await shot(page, 'field-phone-dark');
+  await page.locator('[data-testid=toggle-theme]').click();
   await page.locator('[data-testid=field-route-map][data-ready=true]').waitFor({ timeout: 30_000 });
   await page.locator('[data-testid=field-route]').scrollIntoViewIfNeeded();
   await page.waitForTimeout(1_500); // roads arrive after the route; let MapLibre draw them
