@@ -4,7 +4,7 @@
  * other user's key), separation of duties, reject → demands reopen, escalation after the deadline, emergency
  * issue-then-ratify, and re-verification of stored decisions (also after tampering with the stored payload).
  */
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, sign } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { createTestApp, type TestApp } from '../../../../test/helpers/app.ts';
@@ -316,6 +316,34 @@ describe('signing keys', () => {
   });
 });
 
+describe('Ed25519 keys', () => {
+  it('registers an Ed25519 key and decides with it', async () => {
+    await as('edLeader', 'duty_leader', '4401');
+    const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+    const reg = await call('edLeader', 'POST', '/api/deployment/approver-keys', {
+      publicKeySpki: publicKey.export({ format: 'der', type: 'spki' }).toString('base64'),
+      algorithm: 'Ed25519',
+    });
+    expect(reg.statusCode, reg.body).toBe(201);
+    const r = await submitted([{ jurisdictionId: '440103', level: 3 }]);
+    const payload = await payloadFor('edLeader', r.approval.id);
+    const res = await call('edLeader', 'POST', `/api/deployment/approvals/${r.approval.id}/decide`, {
+      decision: 'approve',
+      keyId: reg.json<{ id: string }>().id,
+      signature: sign(null, Buffer.from(payload, 'utf8'), privateKey).toString('base64'),
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    const v = await call('edLeader', 'GET', `/api/deployment/approvals/${r.approval.id}/verify`);
+    expect(v.json<{ valid: boolean; algorithm: string }>()).toMatchObject({ valid: true, algorithm: 'Ed25519' });
+    // An Ed25519 key offered as ECDSA is refused.
+    const wrong = await call('edLeader', 'POST', '/api/deployment/approver-keys', {
+      publicKeySpki: publicKey.export({ format: 'der', type: 'spki' }).toString('base64'),
+      algorithm: 'ECDSA-P256-SHA256',
+    });
+    expect(err(wrong)).toMatchObject({ code: 'APPROVER_KEY_INVALID', details: { reason: 'not_p256' } });
+  });
+});
+
 describe('signed decisions', () => {
   it('approves with a valid signature: approval approved and signed, plan approved, demands approved', async () => {
     const r = await submitted([{ jurisdictionId: '440103', level: 4 }]);
@@ -512,6 +540,7 @@ describe('escalation', () => {
 
     const byCity = await call('cityLeader', 'POST', '/api/deployment/approvals/escalate');
     expect(byCity.statusCode).toBe(403);
+    expect((await call(null, 'POST', '/api/deployment/approvals/escalate')).statusCode).toBe(401);
 
     const res = await call('province', 'POST', '/api/deployment/approvals/escalate');
     expect(res.statusCode, res.body).toBe(200);
@@ -591,6 +620,14 @@ describe('emergency: act now, approve after', () => {
     expect(mine).toBeDefined();
     const next = (await call('province', 'GET', `/api/deployment/approvals/${mine!.to}`)).json<ApprovalDto>();
     expect(next).toMatchObject({ emergency: true, status: 'pending' });
+  });
+
+  it('records a refused ratification, flagged, and leaves the issued plan to the operators', async () => {
+    const r = await submitted([{ jurisdictionId: '440103', level: 1 }], { emergency: true });
+    const res = await decide('province', r.approval.id, 'reject', { comment: '事后审查不同意' });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json<ApprovalDto>()).toMatchObject({ status: 'rejected', emergency: true, planStatus: 'issued' });
+    expect(await demandStatuses(r.demandIds)).toEqual(['executing']);
   });
 
   it('refuses emergency for a plan without a level I demand', async () => {
