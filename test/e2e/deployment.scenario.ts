@@ -50,6 +50,23 @@ async function openBoard(page: Page): Promise<void> {
   await waitForMap(page);
 }
 
+/** Waits until the deployment map draws at least one route (plan or tracking). */
+async function waitForLines(page: Page): Promise<void> {
+  await page.waitForFunction(
+    async () => {
+      const map = (
+        globalThis as unknown as {
+          __jingwuMap?: { getSource(id: string): { getData(): Promise<{ features: unknown[] }> } | undefined };
+        }
+      ).__jingwuMap;
+      const data = await map?.getSource('dep-lines')?.getData();
+      return (data?.features.length ?? 0) > 0;
+    },
+    undefined,
+    SLOW,
+  );
+}
+
 export async function runDeploymentScenario(
   browser: Browser,
   baseUrl: string,
@@ -65,7 +82,7 @@ export async function runDeploymentScenario(
   const [addr] = await query<{ label: string }>(
     db,
     sql`select a.district || a.street || a.building as label from addresses a join jurisdictions j on j.id = a.grid_id
-         where j.path like ${`%/${county}/%`} order by a.id limit 1`,
+         where j.path like ${`%/${county}/%`} order by md5(a.id::text) limit 1`,
   );
   if (!addr) throw new Error(`no address in county ${county}`);
 
@@ -112,8 +129,8 @@ export async function runDeploymentScenario(
     addr.label,
     SLOW,
   );
-  await form.locator('input[name=headcount]').fill('3');
-  await form.locator('.dep-rows input[type=number]').first().fill('1');
+  await form.locator('input[name=headcount]').fill('6');
+  await form.locator('.dep-rows input[type=number]').first().fill('2');
   await form.locator('input[name=deadlineMin]').fill('60');
   await form.locator('input[name=durationMin]').fill('120');
   await form.locator('[data-testid=demand-submit]').click();
@@ -137,19 +154,7 @@ export async function runDeploymentScenario(
     .locator('[data-testid=assignment]')
     .count();
   if (assigned < 1) throw new Error('the plan assigned nobody to the demand');
-  await a.waitForFunction(
-    async () => {
-      const map = (
-        globalThis as unknown as {
-          __jingwuMap?: { getSource(id: string): { getData(): Promise<{ features: unknown[] }> } };
-        }
-      ).__jingwuMap;
-      const data = await map?.getSource('dep-lines')?.getData();
-      return (data?.features.length ?? 0) > 0;
-    },
-    undefined,
-    SLOW,
-  );
+  await waitForLines(a);
   await waitForMap(a);
   if (shot) await shot(a, 'deployment-plan-zh');
   await a.locator('[data-testid=plan-submit]').click();
@@ -161,6 +166,9 @@ export async function runDeploymentScenario(
   await b.locator('[data-testid=tab-approval]').click();
   const approval = b.locator('[data-testid=approval][data-status=pending]', { hasText: title });
   await approval.waitFor(SLOW);
+  // The plan waiting for the leader is drawn on the leader's map.
+  await waitForLines(b);
+  await waitForMap(b);
   await approval.locator('[data-testid=approval-open]').click();
   const dialog = b.locator('[data-testid=approval-dialog]');
   await dialog.waitFor();

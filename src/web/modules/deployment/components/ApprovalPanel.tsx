@@ -20,6 +20,14 @@ import { countdown, groupShortfalls, shortfallHeadline } from '../utils/deployme
 import { roman } from '../utils/deployment.utils.ts';
 import { deploymentError } from '../utils/errors.ts';
 
+const clock = (iso: string) =>
+  new Date(iso).toLocaleTimeString('zh-CN', {
+    hour: '2-digit',
+    minute: '2-digit',
+    hour12: false,
+    timeZone: 'Asia/Shanghai',
+  });
+
 export interface ApprovalPanelProps {
   approvals: Approval[];
   demands: Demand[];
@@ -212,8 +220,15 @@ function ApprovalDialog({
                   {d?.code} {d?.title}
                 </strong>
                 <div className="small">
-                  {t('deployment.approval.officers', { count: n })} /{' '}
-                  {t('deployment.demands.headcount', { count: d?.headcount ?? 0 })}
+                  {t(`deployment.type.${d?.type ?? ''}` as 'deployment.title', { defaultValue: d?.type ?? '' })} ·{' '}
+                  {t('deployment.approval.needs', { count: d?.headcount ?? 0 })}
+                  {d &&
+                    d.requiredSkills.length > 0 &&
+                    `（${d.requiredSkills.map((s) => `${skillName(s.skill)} ${s.count}`).join('、')}）`}
+                  {d && <> · {t('deployment.approval.deadline', { time: clock(d.deadlineAt) })}</>}
+                </div>
+                <div className="small">
+                  {t('deployment.approval.officers', { count: n })}
                   {shorts.length > 0 && (
                     <span className="dep-late">
                       {' · '}
@@ -221,13 +236,24 @@ function ApprovalDialog({
                     </span>
                   )}
                 </div>
+                {plan && n > 0 && (
+                  <div className="small muted">
+                    {t('deployment.approval.assigned', {
+                      names: plan.assignments
+                        .filter((a) => a.demandId === id)
+                        .map((a) => a.officerName)
+                        .join('、'),
+                    })}
+                  </div>
+                )}
               </li>
             );
           })}
         </ul>
         {plan && (
           <p className="small muted">
-            {t('deployment.plan.objective')} {plan.objective?.toFixed(1) ?? '—'} · {plan.method}
+            {t('deployment.plan.objective')} {plan.objective?.toFixed(1) ?? '—'} · {t('deployment.plan.method')}{' '}
+            {(plan.method ?? '').toUpperCase()}
           </p>
         )}
         <p className={`small ${hasKey ? 'dep-ok' : 'muted'}`} data-testid="key-state">

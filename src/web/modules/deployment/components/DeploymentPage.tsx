@@ -10,6 +10,7 @@ import { useRealtime } from '../../realtime/hooks/useRealtime.ts';
 import {
   confirmDemand,
   fetchOfficers,
+  fetchPlan,
   fetchTree,
   flattenTree,
   proposePlan,
@@ -61,6 +62,7 @@ export default function DeploymentPage() {
   const [nodes, setNodes] = useState<TreeNode[]>([]);
   const [origins, setOrigins] = useState<Map<string, PoolOfficer>>(new Map());
   const [kpiKey, setKpiKey] = useState(0);
+  const [approvalPlan, setApprovalPlan] = useState<Plan | null>(null);
 
   useEffect(() => {
     const abort = new AbortController();
@@ -90,6 +92,17 @@ export default function DeploymentPage() {
       ? selected
       : (sorted.find((d) => d.status === 'executing') ?? null);
   const tracking = useTracking(tracked?.id ?? null);
+  // The approver sees the plan waiting for them on the map.
+  const waitingPlanId = data.approvals.find((a) => a.status === 'pending' && a.canDecide)?.planId ?? null;
+  useEffect(() => {
+    if (!waitingPlanId) {
+      setApprovalPlan(null);
+      return;
+    }
+    const abort = new AbortController();
+    fetchPlan(waitingPlanId, abort.signal).then(setApprovalPlan, () => undefined);
+    return () => abort.abort();
+  }, [waitingPlanId]);
   const trackedAt = useMemo(() => Date.now(), [tracking.tracking]);
 
   // First tab: approvals when something waits for me, arrivals when something is executing, else the plan.
@@ -98,13 +111,14 @@ export default function DeploymentPage() {
     setTab(toDecide ? 'approval' : sorted.some((d) => d.status === 'executing') ? 'tracking' : 'plan');
   }, [tab, data.loaded, toDecide, sorted]);
   const current: Tab = tab ?? 'plan';
+  const shownPlan = current === 'approval' ? approvalPlan : plan;
 
   // Where the plan's officers start: the pool's positions (station or live AVL).
   useEffect(() => {
-    if (!plan || !home) return;
-    if (plan.assignments.every((a) => origins.has(a.officerId))) return;
+    if (!shownPlan || !home) return;
+    if (shownPlan.assignments.every((a) => origins.has(a.officerId))) return;
     const abort = new AbortController();
-    const ids = new Set(plan.assignments.map((a) => a.regionId));
+    const ids = new Set(shownPlan.assignments.map((a) => a.regionId));
     const scopes = [home, ...ids].filter((v, i, a) => a.indexOf(v) === i);
     void Promise.all(
       scopes.map((s) => fetchOfficers(s, abort.signal).catch(() => ({ items: [] as PoolOfficer[] }))),
@@ -117,7 +131,7 @@ export default function DeploymentPage() {
       });
     });
     return () => abort.abort();
-  }, [plan, home]);
+  }, [shownPlan, home]);
 
   const mapDemands = useMemo(
     () =>
@@ -133,27 +147,28 @@ export default function DeploymentPage() {
     const officers: MapOfficer[] = [];
     if (current === 'tracking' && tracking.tracking) {
       const tr = tracking.tracking;
-      for (const i of tr.items) {
-        if (!i.position) continue;
-        officers.push({
-          id: i.officer.id,
-          lon: i.position.lon,
-          lat: i.position.lat,
-          color: colorOf(tr.demandId),
-          arrived: i.arrived,
-        });
-        if (!i.arrived)
-          lines.push({
-            demandId: tr.demandId,
-            from: [i.position.lon, i.position.lat],
-            to: [tr.lon, tr.lat],
+      tr.items.forEach((i, n) => {
+        if (i.arrived) {
+          // Arrived officers stand at the scene: a small ring around the demand, so each tick is visible.
+          const angle = (2 * Math.PI * n) / Math.max(1, tr.items.length);
+          officers.push({
+            id: i.officer.id,
+            lon: tr.lon + 0.0022 * Math.cos(angle),
+            lat: tr.lat + 0.0017 * Math.sin(angle),
             color: colorOf(tr.demandId),
+            arrived: true,
           });
-      }
+          return;
+        }
+        if (!i.position) return;
+        const from: [number, number] = [i.position.lon, i.position.lat];
+        officers.push({ id: i.officer.id, lon: from[0], lat: from[1], color: colorOf(tr.demandId), arrived: false });
+        lines.push({ demandId: tr.demandId, from, to: [tr.lon, tr.lat], color: colorOf(tr.demandId) });
+      });
       return { lines, officers, fitKey: `t-${tr.demandId}` };
     }
-    if (plan && current !== 'kpi') {
-      for (const a of plan.assignments) {
+    if (shownPlan && current !== 'kpi') {
+      for (const a of shownPlan.assignments) {
         const o = origins.get(a.officerId);
         const d = byId.get(a.demandId);
         if (!o?.position || !d) continue;
@@ -171,10 +186,10 @@ export default function DeploymentPage() {
           color: colorOf(a.demandId),
         });
       }
-      return { lines, officers, fitKey: lines.length ? `p-${plan.id}` : '' };
+      return { lines, officers, fitKey: lines.length ? `p-${shownPlan.id}` : '' };
     }
     return { lines, officers, fitKey: '' };
-  }, [current, tracking.tracking, plan, origins, byId, colorOf]);
+  }, [current, tracking.tracking, shownPlan, origins, byId, colorOf]);
 
   const run = async (kind: 'plan' | 'whatif' | 'submit', fn: () => Promise<Plan>, after?: (p: Plan) => void) => {
     setBusy(kind);
@@ -281,7 +296,7 @@ export default function DeploymentPage() {
               <ul className="dep-demand-list" data-testid="demands">
                 {shown.map((d) => {
                   const cd = countdown(d.deadlineAt, now);
-                  const live = ACTIVE_STATUSES.has(d.status) && d.status !== 'executing';
+                  const live = ACTIVE_STATUSES.has(d.status);
                   return (
                     <li
                       key={d.id}

@@ -14,6 +14,7 @@ import {
   mergeAdjustments,
   minutesOf,
   planDiff,
+  reasonZh,
   shortfallHeadline,
   shortfallWhyZh,
   signed,
@@ -96,7 +97,8 @@ export function PlanPanel(props: PlanPanelProps) {
               {t('deployment.plan.objective')} {plan.objective === null ? '—' : plan.objective.toFixed(1)}
             </span>
             <span className="muted">
-              {plan.method ?? ''} {t('deployment.plan.solveMs', { ms: Math.round(plan.timings.totalMs) })}
+              {t('deployment.plan.method')} {(plan.method ?? '').toUpperCase()}{' '}
+              {t('deployment.plan.solveMs', { ms: Math.round(plan.timings.totalMs) })}
             </span>
             <span className="muted">
               {t('deployment.plan.requiredApproval')}：
@@ -205,57 +207,61 @@ export function PlanPanel(props: PlanPanelProps) {
                       const slack = d ? slackMinutes(a.etaSec, d.deadlineAt, plan.createdAt) : null;
                       return (
                         <li key={a.id} className={removed.has(a.officerId) ? 'removed' : ''} data-testid="assignment">
-                          <div className="dep-arow">
-                            <span className="dep-officer">
-                              {a.officerName}
-                              <span className="muted small"> {a.policeNumber}</span>
+                          <div className="dep-asg-main">
+                            <div className="dep-arow">
+                              <span className="dep-officer">
+                                {a.officerName}
+                                <span className="muted small"> {a.policeNumber}</span>
+                              </span>
+                              <span className="dep-slot">{skillName(a.slot)}</span>
+                              {d && a.regionId !== d.jurisdictionId && (
+                                <span className="dep-lent small">{regionName(a.regionId)}</span>
+                              )}
+                              <span className="dep-eta">{t('deployment.plan.eta', { min: minutesOf(a.etaSec) })}</span>
+                              {slack !== null && (
+                                <span className={slack < 0 ? 'dep-late small' : 'dep-slack small'}>
+                                  {slack < 0
+                                    ? t('deployment.plan.late', { min: -slack })
+                                    : t('deployment.plan.slack', { min: slack })}
+                                </span>
+                              )}
+                            </div>
+                            <div className="muted dep-reason" title={a.reason}>
+                              {zh ? reasonZh(a.reason, skillName, regionName) : a.reason}
+                            </div>
+                          </div>
+                          {proposed && (
+                            <span className="dep-actions">
+                              <button
+                                type="button"
+                                className={pinned.has(a.officerId) ? 'on' : ''}
+                                onClick={() =>
+                                  setPending((p) => ({
+                                    ...p,
+                                    pins: [
+                                      ...(p.pins ?? []).filter((x) => x.officerId !== a.officerId),
+                                      { officerId: a.officerId, demandId: id },
+                                    ],
+                                  }))
+                                }
+                              >
+                                {pinned.has(a.officerId) ? t('deployment.plan.pinned') : t('deployment.plan.pin')}
+                              </button>
+                              <button
+                                type="button"
+                                className="danger"
+                                onClick={() =>
+                                  setPending((p) => ({
+                                    ...p,
+                                    remove: [...new Set([...(p.remove ?? []), a.officerId])],
+                                  }))
+                                }
+                                data-testid="whatif-remove"
+                              >
+                                {t('deployment.plan.removeOfficer')}
+                              </button>
                             </span>
-                            <span className="dep-slot">{skillName(a.slot)}</span>
-                            <span className="muted small">{regionName(a.regionId)}</span>
-                            <span className="dep-eta">{t('deployment.plan.eta', { min: minutesOf(a.etaSec) })}</span>
-                            {slack !== null && (
-                              <span className={slack < 0 ? 'dep-late small' : 'dep-slack small'}>
-                                {slack < 0
-                                  ? t('deployment.plan.late', { min: -slack })
-                                  : t('deployment.plan.slack', { min: slack })}
-                              </span>
-                            )}
-                            {proposed && (
-                              <span className="dep-actions">
-                                <button
-                                  type="button"
-                                  className={pinned.has(a.officerId) ? 'on' : ''}
-                                  onClick={() =>
-                                    setPending((p) => ({
-                                      ...p,
-                                      pins: [
-                                        ...(p.pins ?? []).filter((x) => x.officerId !== a.officerId),
-                                        { officerId: a.officerId, demandId: id },
-                                      ],
-                                    }))
-                                  }
-                                >
-                                  {pinned.has(a.officerId) ? t('deployment.plan.pinned') : t('deployment.plan.pin')}
-                                </button>
-                                <button
-                                  type="button"
-                                  className="danger"
-                                  onClick={() =>
-                                    setPending((p) => ({
-                                      ...p,
-                                      remove: [...new Set([...(p.remove ?? []), a.officerId])],
-                                    }))
-                                  }
-                                  data-testid="whatif-remove"
-                                >
-                                  {t('deployment.plan.removeOfficer')}
-                                </button>
-                              </span>
-                            )}
-                          </div>
-                          <div className="muted small dep-reason" title={a.reason}>
-                            {a.reason}
-                          </div>
+                          )}
                         </li>
                       );
                     })}
@@ -268,7 +274,8 @@ export function PlanPanel(props: PlanPanelProps) {
             <h3>{t('deployment.plan.cover')}</h3>
             <ul>
               {Object.entries(plan.cover)
-                .filter(([rid, c]) => c.lent > 0 || atRisk.has(rid) || pending.cover?.[rid] !== undefined)
+                .sort(([ra, a], [rb, b]) => b.lent - a.lent || ra.localeCompare(rb))
+                .slice(0, 12)
                 .map(([rid, c]) => (
                   <li key={rid} className={atRisk.has(rid) ? 'dep-late' : ''}>
                     <span className="dep-region">{regionName(rid)}</span>

@@ -93,6 +93,12 @@ export function TrackingPanel({
           ? t('deployment.demands.overdue', { time: deadline.text })
           : t('deployment.demands.left', { time: deadline.text })}
       </div>
+      <div className="dep-dtitle">{demand.title}</div>
+      {demand.meetingPoint && (
+        <div className="small muted">
+          {t('deployment.tracking.meetingPoint')}：{demand.meetingPoint}
+        </div>
+      )}
       {error != null && (
         <p className="form-error" role="alert">
           {deploymentError(t, error, i18n.language)}

@@ -13,6 +13,7 @@ import {
   groupShortfalls,
   isP1363P256,
   planDiff,
+  reasonZh,
   shortfallHeadline,
   shortfallWhyZh,
   signed,
@@ -261,5 +262,24 @@ describe('what-if adjustments', () => {
     expect(countAdjustments(m)).toBe(4);
     expect(mergeAdjustments(null, {})).toEqual({});
     expect(mergeAdjustments({ headcount: { A: 5 } }, { headcount: { A: 7 } }).headcount).toEqual({ A: 7 });
+  });
+});
+
+describe('reasons in plain words', () => {
+  it('translates each part of the solver’s reason', () => {
+    const region = (id: string) => (id === '440103' ? '江南区' : id);
+    expect(
+      reasonZh(
+        'pinned by the planner; has riot_control; ETA 12 min, 48 min before the 60-min deadline; 8 task points, 1 deployment(s) in 30 days; lent by region 440103',
+        skillName,
+        region,
+      ),
+    ).toBe(
+      '规划员锁定；具备处突技能；预计 12 分钟到达，早于 60 分钟时限 48 分钟；任务积分 8，近 30 天投送 1 次；由江南区借调',
+    );
+    expect(reasonZh('general slot; from the receiving region; something else', skillName, region)).toBe(
+      '普通警力岗位；本地区警力；something else',
+    );
+    expect(reasonZh('', skillName, region)).toBe('');
   });
 });

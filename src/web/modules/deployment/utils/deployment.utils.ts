@@ -277,3 +277,29 @@ export function countAdjustments(a: Adjustments): number {
 export function roman(level: number): string {
   return ['I', 'II', 'III', 'IV'][level - 1] ?? String(level);
 }
+
+/** The solver's reason for a pick (English, `; `-separated parts) in plain Chinese; unknown parts stay as they are. */
+export function reasonZh(
+  reason: string,
+  skillName: (code: string) => string,
+  regionName: (id: string) => string,
+): string {
+  return reason
+    .split('; ')
+    .filter(Boolean)
+    .map((part) => {
+      if (part === 'pinned by the planner') return '规划员锁定';
+      if (part === 'general slot') return '普通警力岗位';
+      if (part === 'from the receiving region') return '本地区警力';
+      let m = /^has (\w+)$/.exec(part);
+      if (m) return `具备${skillName(m[1]!)}技能`;
+      m = /^ETA (-?\d+) min, (-?\d+) min before the (\d+)-min deadline$/.exec(part);
+      if (m) return `预计 ${m[1]} 分钟到达，早于 ${m[3]} 分钟时限 ${m[2]} 分钟`;
+      m = /^(\d+) task points, (\d+) deployment\(s\) in 30 days$/.exec(part);
+      if (m) return `任务积分 ${m[1]}，近 30 天投送 ${m[2]} 次`;
+      m = /^lent by region (\w+)$/.exec(part);
+      if (m) return `由${regionName(m[1]!)}借调`;
+      return part;
+    })
+    .join('；');
+}
