@@ -10,6 +10,7 @@ import { DEMO_PASSWORD } from '../../src/demo/demo-accounts.ts';
 import { launchChromium, signInAs, waitForMap } from './browser.ts';
 import { startDemoServer } from './live-server.ts';
 import { fieldScreens } from './field.screens.ts';
+import { runDeploymentScenario } from './deployment.scenario.ts';
 
 const OUT = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
 
@@ -108,6 +109,10 @@ try {
   await waitForMap(board);
   await shot(board, 'board-zh');
   await boardContext.close();
+
+  // Deployment board: the county's plan on the map, the duty leader's e-signature dialog, live arrivals.
+  const deployment = await runDeploymentScenario(browser, server.url, server.database.db, shot);
+  await deployment.close();
 
   await fieldScreens(browser, server.url, server.database.db, shot);
 } finally {
