@@ -174,7 +174,8 @@ export default function BoardMap({ units, queue, selectedId, onSelect }: BoardMa
     const lons = points.map((p) => p[0]);
     const lats = points.map((p) => p[1]);
     map.fitBounds([Math.min(...lons), Math.min(...lats), Math.max(...lons), Math.max(...lats)], {
-      padding: 70,
+      // More room at the bottom: the legend sits there.
+      padding: { top: 60, right: 60, bottom: 120, left: 60 },
       maxZoom: 15,
       duration: 500,
     });
