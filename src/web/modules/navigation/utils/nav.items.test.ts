@@ -24,10 +24,12 @@ describe('role-aware navigation', () => {
   it('reads the section from the URL hash, refusing sections the user may not open', () => {
     const allowed = sectionsFor(['patrol_officer']);
     expect(sectionFromHash('#/field', allowed)).toBe('field');
-    expect(sectionFromHash('#/dispatch', allowed)).toBe('map');
-    expect(sectionFromHash('#/users', allowed)).toBe('map');
-    expect(sectionFromHash('#/nonsense', allowed)).toBe('map');
-    expect(sectionFromHash('', allowed)).toBe('map');
+    expect(sectionFromHash('#/map', allowed)).toBe('map');
+    // A patrol officer lands on their own task; forbidden or unknown sections fall back to it.
+    expect(sectionFromHash('#/dispatch', allowed)).toBe('field');
+    expect(sectionFromHash('#/users', allowed)).toBe('field');
+    expect(sectionFromHash('#/nonsense', allowed)).toBe('field');
+    expect(sectionFromHash('', allowed)).toBe('field');
     expect(sectionFromHash('#/map', [])).toBeNull();
   });
 });

@@ -2,10 +2,11 @@
  * Console sections and which roles see them. This only decides what the menu offers; the server's policy
  * decides what anyone may actually read or do (a hidden item is convenience, not protection).
  */
+// An officer's own task comes first for those who have one (patrol and community officers land on it).
 export const SECTIONS = [
+  'field',
   'map',
   'dispatch',
-  'field',
   'deployment',
   'community',
   'dataGovernance',
