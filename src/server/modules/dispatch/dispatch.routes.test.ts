@@ -440,6 +440,8 @@ describe('POST /api/dispatch/recommend', () => {
     expect(west!.reason).not.toMatch(/station/);
     const low = await recommend({ ...SCENE, count: 1, coverage: true });
     expect(low.recommended.map((u) => u.unitId)).toEqual(['u-cover-1']);
+    expect((low.recommended[0] as { coverLeft?: number | null }).coverLeft).toBeGreaterThanOrEqual(1);
+    expect((plain.recommended[0] as { coverLeft?: number | null }).coverLeft).toBeNull();
     expect(low.recommended[0]!.reason).toMatch(/leaves \d+ unit\(s\) available/);
     expect(low.excluded.find((e) => e.unitId === 'u-west')!.detail).toMatch(/last available unit of its station/);
     // A unit far behind does not win just by leaving cover: move the two 6 km south of u-west.

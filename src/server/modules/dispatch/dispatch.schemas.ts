@@ -155,7 +155,10 @@ export const RecommendResponse = Type.Object(
           etaSec: Type.Number(),
           positionSource: Type.Union([Type.Literal('live'), Type.Literal('home_base')]),
           dutyHours: Type.Union([Type.Number(), Type.Null()]),
-          reason: Type.String(),
+          coverLeft: Type.Union([Type.Integer(), Type.Null()], {
+            description: 'Units of its station still able to answer if it goes (null: coverage rule not applied)',
+          }),
+          reason: Type.String({ description: 'In English, for logs and API clients; consoles compose their own' }),
         },
         { additionalProperties: false },
       ),

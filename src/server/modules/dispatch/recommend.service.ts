@@ -161,6 +161,7 @@ export async function recommendUnits(
     etaSec: Math.round(c.etaSec),
     positionSource: c.source,
     dutyHours: c.dutyHours === null ? null : Math.round(c.dutyHours * 10) / 10,
+    coverLeft: opts.coverage ? coverLeft(c) : null,
     reason:
       `Road ETA ${fmtEta(c.etaSec)} from its ${c.source === 'live' ? 'live position' : 'home base'}` +
       (needs.length ? `; has ${needs.join(', ')}` : '') +
