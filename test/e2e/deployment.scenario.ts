@@ -22,6 +22,9 @@ export interface DeploymentRun {
   arrivedSeen: number[];
   signatureVerified: string;
   demandKeys: string[];
+  /** The plan replaced by the what-if, and the difference line the board showed. */
+  firstPlanId: string;
+  whatIfDiff: string;
   approvalStatus: string;
   recordVerified: number;
   pageErrors: string[];
@@ -148,7 +151,24 @@ export async function runDeploymentScenario(
   await a.locator('[data-testid=plan-all]').click();
   const summary = a.locator('[data-testid=plan-summary]');
   await summary.waitFor({ timeout: 60_000 });
+  const firstPlanId = (await summary.getAttribute('data-plan-id'))!;
+  // What-if: take the first officer out and re-solve in place; the difference is shown and the plan replaced.
+  const firstAssignment = a
+    .locator('[data-testid=plan-demand]', { hasText: title })
+    .locator('[data-testid=assignment]')
+    .first();
+  const removedName = ((await firstAssignment.locator('.dep-officer').textContent()) ?? '').trim();
+  await firstAssignment.locator('[data-testid=whatif-remove]').click();
+  await a.locator('[data-testid=whatif-resolve]').click();
+  await a.locator('[data-testid=plan-diff]').waitFor(SLOW);
+  const whatIfDiff = ((await a.locator('[data-testid=plan-diff]').textContent()) ?? '').trim();
   const planId = (await summary.getAttribute('data-plan-id'))!;
+  if (planId === firstPlanId) throw new Error('the what-if did not replace the plan');
+  const stillThere = await a
+    .locator('[data-testid=plan-demand]', { hasText: title })
+    .locator('[data-testid=assignment] .dep-officer', { hasText: removedName })
+    .count();
+  if (stillThere) throw new Error(`the removed officer ${removedName} is still in the plan`);
   const assigned = await a
     .locator('[data-testid=plan-demand]', { hasText: title })
     .locator('[data-testid=assignment]')
@@ -245,6 +265,8 @@ export async function runDeploymentScenario(
     arrivedSeen,
     signatureVerified,
     demandKeys,
+    firstPlanId,
+    whatIfDiff,
     approvalStatus,
     recordVerified,
     pageErrors: errors,

@@ -48,6 +48,16 @@ describe.skipIf(skip)('deployment board in Chromium', () => {
     expect(['approved', 'issued']).toContain(plan.status);
   });
 
+  it('a what-if (one officer removed) re-solved in place, showed the difference and superseded the first plan', async () => {
+    expect(run.firstPlanId).not.toBe(run.planId);
+    expect(run.whatIfDiff).toContain('与上一方案相比');
+    expect(run.whatIfDiff).toMatch(/移出 1 人/);
+    const first = await api<{ status: string }>(baseUrl, `/api/deployment/plans/${run.firstPlanId}`, {
+      token: await tokenFor(baseUrl, 'county'),
+    });
+    expect(first.status).toBe('superseded');
+  });
+
   it('the duty leader approved with a signature the server verifies', async () => {
     expect(run.signatureVerified).toContain('✓');
     expect(run.approvalStatus).toBe('approved');
