@@ -253,6 +253,59 @@ describe.skipIf(skip)('command board in Chromium', () => {
     await expect.poll(() => banner.count(), SLOW).toBe(0);
   });
 
+  it('a second call at the same address is offered as a duplicate and merged into the first', async () => {
+    await a.keyboard.press('Escape');
+    await a.keyboard.press('n');
+    await expect.poll(() => focused(a, 'input[name=subType]'), SLOW).toBe(true);
+    await a.keyboard.type('打架');
+    await a.keyboard.press('Tab');
+    await a.keyboard.type(address);
+    await a.keyboard.press('Tab');
+    await a.keyboard.type('便利店门口有人打架');
+    const created = a.waitForResponse(
+      (r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/api/incidents',
+    );
+    await a.keyboard.press('Control+Enter');
+    const second = ((await (await created).json()) as { incident: { id: string } }).incident.id;
+    const dups = a.locator('[data-testid=duplicates]');
+    await dups.waitFor(SLOW);
+    expect(await dups.textContent()).toContain('抢劫');
+    const merged = a.waitForResponse((r) => r.url().endsWith(`/api/incidents/${incidentId}/merge`));
+    await dups.locator('button', { hasText: '并入该警情' }).click();
+    expect((await merged).status()).toBe(200);
+    // The kept incident is selected again; the duplicate leaves the queue.
+    await expect.poll(() => a.locator('#board-detail-title').textContent(), SLOW).toContain('抢劫');
+    await expect.poll(() => a.locator(`[data-incident-id="${second}"]`).count(), SLOW).toBe(0);
+    await expect.poll(() => b.locator(`[data-incident-id="${second}"]`).count(), SLOW).toBe(0);
+  });
+
+  it('regrades with a reason and cancels an order: the unit is free again on the other console', async () => {
+    await a.locator('.board-actions summary').click();
+    const form = a.locator('form.board-action').first();
+    await form.locator('select').first().selectOption('2');
+    await form.locator('input').fill('现场核实：未见枪支');
+    const graded = a.waitForResponse((r) => r.url().endsWith(`/api/incidents/${incidentId}/grade`));
+    await form.locator('button[type=submit]').click();
+    expect((await graded).status()).toBe(200);
+    await expect.poll(() => a.locator('.board-detail-head .board-sev').textContent(), SLOW).toContain('II');
+
+    const [order] = await query<{ id: string; unit_id: string; call_sign: string }>(
+      h.t.database.db,
+      sql`select o.id, o.unit_id, u.call_sign from dispatch_orders o join units u on u.id = o.unit_id
+          where o.incident_id = ${incidentId} order by o.sent_at limit 1`,
+    );
+    const row = a.locator(`[data-testid="order-${order!.call_sign}"]`);
+    const cancelButton = row.locator('button', { hasText: '取消指令' });
+    // A reason is required before the order can be cancelled.
+    expect(await cancelButton.isDisabled()).toBe(true);
+    await row.locator('input').fill('改派更近警力');
+    const cancelled = a.waitForResponse((r) => r.url().endsWith(`/api/dispatch/orders/${order!.id}/cancel`));
+    await cancelButton.click();
+    expect((await cancelled).status()).toBe(200);
+    await expect.poll(() => row.locator('.board-ostatus').textContent(), SLOW).toBe('已取消');
+    await expect.poll(() => unitStatusOnMap(b, order!.unit_id), SLOW).toBe('available');
+  });
+
   it('no page errors or failed requests on either console', () => {
     expect(pageErrors).toEqual([]);
   });
