@@ -108,6 +108,8 @@ export interface Recommended {
   etaSec: number;
   positionSource: 'live' | 'home_base';
   dutyHours: number | null;
+  /** Units of its station still able to answer if it goes (null: coverage rule not applied). */
+  coverLeft?: number | null;
   reason: string;
 }
 

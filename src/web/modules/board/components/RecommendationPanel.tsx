@@ -18,6 +18,7 @@ import { etaMinutes, planDispatch, proposedUnits, recommendationRows, recommende
 import { boardError } from '../utils/errors.ts';
 import { ActionKeys } from '../utils/idempotency.ts';
 import { setHighlightedUnits } from '../state/highlight.store.ts';
+import { formatDuration } from '../utils/queue.ts';
 
 export interface RecommendationPanelProps {
   incident: IncidentView;
@@ -192,11 +193,15 @@ export function RecommendationPanel({
                     <span className="muted small">{r.live ? t('board.rec.live') : t('board.rec.home')}</span>
                   )}
                 </label>
-                {r.reason && (
-                  <div className="muted small board-reason" title={r.reason}>
-                    {r.reason}
-                  </div>
-                )}
+                <div className="muted small board-reason" title={r.reason}>
+                  {[
+                    t('board.rec.byRoad', { time: formatDuration(r.etaSec) }),
+                    r.dutyHours !== null ? t('board.rec.duty', { hours: r.dutyHours.toFixed(1) }) : null,
+                    r.coverLeft !== null ? t('board.rec.cover', { count: r.coverLeft }) : null,
+                  ]
+                    .filter(Boolean)
+                    .join(' · ')}
+                </div>
               </li>
             ))}
           </ol>

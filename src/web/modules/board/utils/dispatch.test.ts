@@ -7,7 +7,16 @@ import { etaMinutes, planDispatch, proposedUnits, recommendationRows } from './d
 const rec = (o: Partial<Recommendation> = {}): Recommendation => ({
   recommendationId: '11111111-1111-4111-8111-111111111111',
   recommended: [
-    { unitId: 'u2', callSign: 'B', rank: 2, etaSec: 300, positionSource: 'live', dutyHours: 2, reason: 'r' },
+    {
+      unitId: 'u2',
+      callSign: 'B',
+      rank: 2,
+      etaSec: 300,
+      positionSource: 'live',
+      dutyHours: 2,
+      coverLeft: 4,
+      reason: 'r',
+    },
     { unitId: 'u1', callSign: 'A', rank: 1, etaSec: 120, positionSource: 'live', dutyHours: 1, reason: 'r' },
   ],
   excluded: [{ unitId: 'u9', callSign: 'Z', why: 'busy', detail: 'on another call' }],
@@ -69,10 +78,10 @@ describe('recommendation → dispatch', () => {
         solveMs: 1,
       },
     });
-    expect(recommendationRows(r).map((x) => [x.callSign, x.rank, x.slot])).toEqual([
-      ['A', 1, null],
-      ['B', 2, 'patrol'],
-      ['S', null, 'special'],
+    expect(recommendationRows(r).map((x) => [x.callSign, x.rank, x.slot, x.dutyHours, x.coverLeft])).toEqual([
+      ['A', 1, null, 1, null],
+      ['B', 2, 'patrol', 2, 4],
+      ['S', null, 'special', null, null],
     ]);
     // Every proposed unit has a row (so the dispatcher sees what Accept sends).
     const shown = new Set(recommendationRows(r).map((x) => x.unitId));

@@ -47,6 +47,9 @@ export interface RecRow {
   rank: number | null;
   etaSec: number;
   live: boolean | null;
+  dutyHours: number | null;
+  coverLeft: number | null;
+  /** The server's English reason (for the tooltip; the panel composes its own text). */
   reason: string;
   /** The run-card slot this unit fills, if any. */
   slot: string | null;
@@ -63,6 +66,8 @@ export function recommendationRows(rec: Recommendation): RecRow[] {
       rank: r.rank,
       etaSec: r.etaSec,
       live: r.positionSource === 'live',
+      dutyHours: r.dutyHours,
+      coverLeft: r.coverLeft ?? null,
       reason: r.reason,
       slot: slotOf.get(r.unitId) ?? null,
     }));
@@ -76,6 +81,8 @@ export function recommendationRows(rec: Recommendation): RecRow[] {
       rank: null,
       etaSec: p.etaSec,
       live: null,
+      dutyHours: null,
+      coverLeft: null,
       reason: p.reason,
       slot: p.label,
     }));
