@@ -44,6 +44,22 @@ function watch(page: Page, who: string, errors: string[]): void {
   });
 }
 
+/**
+ * Signs in, retrying the page load: on this shared machine another session's `ensureWebBuilt` may be replacing
+ * dist/web at that moment (the login page is briefly missing). A sign-in that fails three times fails the run.
+ */
+async function signIn(page: Page, baseUrl: string, username: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await signInAs(page, baseUrl, username);
+      return;
+    } catch (err) {
+      if (attempt >= 3) throw err;
+      await page.waitForTimeout(3_000);
+    }
+  }
+}
+
 /** Moves the page to the deployment section and waits for its map. */
 async function openBoard(page: Page): Promise<void> {
   await page.evaluate(() => {
@@ -101,7 +117,7 @@ export async function runDeploymentScenario(
   });
 
   // 1. The county raises a demand through the form: map pick, then the address search.
-  await signInAs(a, baseUrl, 'county');
+  await signIn(a, baseUrl, 'county');
   await openBoard(a);
   await a.locator('[data-testid=raise-demand]').click();
   const form = a.locator('[data-testid=demand-form]');
@@ -181,7 +197,7 @@ export async function runDeploymentScenario(
   await a.locator('[data-testid=plan-summary][data-status=pending_approval]').waitFor(SLOW);
 
   // 3. The city duty leader approves in a second browser: a key is made and registered, the payload signed.
-  await signInAs(b, baseUrl, 'dutyleader');
+  await signIn(b, baseUrl, 'dutyleader');
   await openBoard(b);
   await b.locator('[data-testid=tab-approval]').click();
   const approval = b.locator('[data-testid=approval][data-status=pending]', { hasText: title });
@@ -256,6 +272,16 @@ export async function runDeploymentScenario(
   await a.locator('[data-testid=record-entry]').first().waitFor(SLOW);
   const recordVerified = await a.locator('[data-testid=record-entry][data-status=verified]').count();
   await a.keyboard.press('Escape');
+
+  // 6. The KPIs panel answers for the county; the same board on a 1920×1080 command desk.
+  await a.locator('[data-testid=tab-kpi]').click();
+  await a.locator('[data-testid=kpis] .dep-kpi').first().waitFor(SLOW);
+  await a.locator('[data-testid=tab-tracking]').click();
+  if (shot) {
+    await a.setViewportSize({ width: 1920, height: 1080 });
+    await waitForMap(a);
+    await shot(a, 'deployment-desk-1920-zh');
+  }
 
   return {
     demandId,

@@ -421,19 +421,26 @@ export default function DeploymentPage() {
               />
             )}
             {current === 'tracking' && (
-              <TrackingPanel
-                demand={tracked}
-                tracking={tracking.tracking}
-                fetchedAt={trackedAt}
-                now={now}
-                error={tracking.error}
-                onChanged={() => {
-                  tracking.reload();
-                  data.reload();
-                  setKpiKey((k) => k + 1);
-                }}
-                onOpenRecord={setRecordOf}
-              />
+              <>
+                <TrackingPanel
+                  demand={tracked}
+                  tracking={tracking.tracking}
+                  fetchedAt={trackedAt}
+                  now={now}
+                  error={tracking.error}
+                  onChanged={() => {
+                    tracking.reload();
+                    data.reload();
+                    setKpiKey((k) => k + 1);
+                  }}
+                  onOpenRecord={setRecordOf}
+                />
+                {home && (
+                  <div className="dep-below">
+                    <KpiPanel jurisdictionId={home} regionName={regionName} refreshKey={kpiKey} />
+                  </div>
+                )}
+              </>
             )}
             {current === 'kpi' && home && (
               <KpiPanel jurisdictionId={home} regionName={regionName} refreshKey={kpiKey} />

@@ -54,10 +54,12 @@ export function KpiPanel({
               r.meanMin === null
                 ? null
                 : t('deployment.kpi.minutes', { value: r.meanMin.toFixed(0), standard: r.standardMin }),
-              t('deployment.kpi.responseRow', {
-                mean: r.meanMin?.toFixed(0) ?? na,
-                share: pct(r.withinStandardShare) ?? na,
-              }),
+              r.meanMin === null
+                ? undefined
+                : t('deployment.kpi.responseRow', {
+                    mean: r.meanMin?.toFixed(0) ?? na,
+                    share: pct(r.withinStandardShare) ?? na,
+                  }),
             ),
           )}
           {row(
