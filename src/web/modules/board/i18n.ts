@@ -59,6 +59,10 @@ export const boardText = {
       large_crowd: '聚集人数≥50',
       repeat_address: '同址重复报警',
     },
+    slot: {
+      patrol: '巡逻警力',
+      special: '特警',
+    },
     kind: {
       alert: '领导提醒',
       alert_ack: '提醒已确认',
@@ -276,6 +280,10 @@ export const boardText = {
       crowd: 'crowd of 10 or more',
       large_crowd: 'crowd of 50 or more',
       repeat_address: 'repeat calls from the address',
+    },
+    slot: {
+      patrol: 'Patrol unit',
+      special: 'Special unit',
     },
     kind: {
       alert: 'Alert',

@@ -14,7 +14,14 @@ import {
   type Recommendation,
 } from '../api/board.api.ts';
 import type { LiveUnit } from '../hooks/useBoardLive.ts';
-import { etaMinutes, planDispatch, proposedUnits, recommendationRows, recommendedIds } from '../utils/dispatch.ts';
+import {
+  etaMinutes,
+  planDispatch,
+  proposedUnits,
+  recommendationRows,
+  recommendedIds,
+  slotKind,
+} from '../utils/dispatch.ts';
 import { boardError } from '../utils/errors.ts';
 import { ActionKeys } from '../utils/idempotency.ts';
 import { setHighlightedUnits } from '../state/highlight.store.ts';
@@ -168,7 +175,10 @@ export function RecommendationPanel({
               <ul>
                 {rec.runCard.unfilled.map((u) => (
                   <li key={u.slotId} className="board-warn">
-                    {t('board.rec.unfilled', { label: u.label, detail: u.detail })}
+                    {t('board.rec.unfilled', {
+                      label: t(`board.slot.${slotKind(u.slotId)}`, { defaultValue: u.label }),
+                      detail: u.detail,
+                    })}
                   </li>
                 ))}
               </ul>
@@ -187,7 +197,9 @@ export function RecommendationPanel({
                   />
                   <span className="board-rank">{r.rank ?? '·'}</span>
                   <b>{r.callSign}</b>
-                  {r.slot && <span className="board-slot">{r.slot}</span>}
+                  {r.slot && (
+                    <span className="board-slot">{t(`board.slot.${r.slotKind}`, { defaultValue: r.slot })}</span>
+                  )}
                   <span className="board-eta">{t('board.rec.eta', { min: etaMinutes(r.etaSec) })}</span>
                   {r.live !== null && (
                     <span className="muted small">{r.live ? t('board.rec.live') : t('board.rec.home')}</span>

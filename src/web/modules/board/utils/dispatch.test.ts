@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Recommendation } from '../api/board.api.ts';
 import { ActionKeys } from './idempotency.ts';
 import { isSubmitChord, moveActive } from './keys.ts';
-import { etaMinutes, planDispatch, proposedUnits, recommendationRows } from './dispatch.ts';
+import { etaMinutes, planDispatch, proposedUnits, recommendationRows, slotKind } from './dispatch.ts';
 
 const rec = (o: Partial<Recommendation> = {}): Recommendation => ({
   recommendationId: '11111111-1111-4111-8111-111111111111',
@@ -87,6 +87,9 @@ describe('recommendation → dispatch', () => {
     const shown = new Set(recommendationRows(r).map((x) => x.unitId));
     expect(proposedUnits(r).every((id) => shown.has(id))).toBe(true);
     expect(recommendationRows(rec({ recommended: [] }))).toEqual([]);
+    expect(recommendationRows(r).map((x) => x.slotKind)).toEqual([null, 'p1', 's1']);
+    expect(slotKind('patrol-12')).toBe('patrol');
+    expect(slotKind(undefined)).toBeNull();
   });
 
   it('refuses no units and more than ten', () => {

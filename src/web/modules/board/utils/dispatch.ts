@@ -51,13 +51,19 @@ export interface RecRow {
   coverLeft: number | null;
   /** The server's English reason (for the tooltip; the panel composes its own text). */
   reason: string;
-  /** The run-card slot this unit fills, if any. */
+  /** The run-card slot this unit fills, if any (its kind, e.g. `patrol` for slot `patrol-2`, and label). */
+  slotKind: string | null;
   slot: string | null;
+}
+
+/** The kind of a run-card slot (`patrol-2` → `patrol`), or null. */
+export function slotKind(slotId: string | undefined): string | null {
+  return slotId ? slotId.replace(/-\d+$/, '') : null;
 }
 
 /** The rows to show: every ranked unit by rank, then the run card's picks not among them. */
 export function recommendationRows(rec: Recommendation): RecRow[] {
-  const slotOf = new Map((rec.runCard?.picks ?? []).map((p) => [p.unitId, p.label]));
+  const slotOf = new Map((rec.runCard?.picks ?? []).map((p) => [p.unitId, p]));
   const ranked = [...rec.recommended]
     .sort((a, b) => a.rank - b.rank)
     .map((r) => ({
@@ -69,7 +75,8 @@ export function recommendationRows(rec: Recommendation): RecRow[] {
       dutyHours: r.dutyHours,
       coverLeft: r.coverLeft ?? null,
       reason: r.reason,
-      slot: slotOf.get(r.unitId) ?? null,
+      slotKind: slotKind(slotOf.get(r.unitId)?.slotId),
+      slot: slotOf.get(r.unitId)?.label ?? null,
     }));
   const listed = new Set(ranked.map((r) => r.unitId));
   const extra = (rec.runCard?.picks ?? [])
@@ -84,6 +91,7 @@ export function recommendationRows(rec: Recommendation): RecRow[] {
       dutyHours: null,
       coverLeft: null,
       reason: p.reason,
+      slotKind: slotKind(p.slotId),
       slot: p.label,
     }));
   return [...ranked, ...extra];
