@@ -12,7 +12,7 @@ import { publishDeploymentEvents } from './approval.events.ts';
 import { demandResource } from './demand.service.ts';
 import { geoState } from '../geo/geo.state.ts';
 import { executionRoutes } from './execution.routes.ts';
-import { warmDeploymentSolver } from './matching/index.ts';
+import { deploymentSolver, warmDeploymentSolver } from './matching/deployment-solver.ts';
 
 /** How often the automatic demand rules run in the background. */
 const SCAN_INTERVAL_MS = 60_000;
@@ -27,6 +27,8 @@ export const deploymentModule = fp(
     app.addHook('onReady', async () => {
       if (!(await warmDeploymentSolver())) app.log.warn('deployment solver: no worker thread; planning in-process');
     });
+    // The worker would keep a short-lived process (a CLI command) alive; the next plan starts a new one.
+    app.addHook('onClose', async () => deploymentSolver().close());
     // The automatic demand rules run every minute (not under test: tests call POST /api/deployment/demands/scan).
     if (app.config.env !== 'test') {
       let running = false;

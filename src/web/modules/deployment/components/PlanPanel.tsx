@@ -176,14 +176,14 @@ export function PlanPanel(props: PlanPanelProps) {
                     <p className="dep-ok small">{t('deployment.plan.noShortfall')}</p>
                   ) : (
                     <ul className="dep-shortfalls" data-testid="shortfalls">
-                      {shorts.map((s) => (
-                        <li key={s.slot}>
+                      {shorts.map((s, k) => (
+                        <li key={`slot-${s.slot}-${k}`}>
                           <strong>{shortfallHeadline(s, skillName, zh)}</strong>
                           <span className="muted small">：{zh ? shortfallWhyZh(s.why, skillName) : s.why}</span>
                         </li>
                       ))}
-                      {eqShort.map((s) => (
-                        <li key={s.kind}>
+                      {eqShort.map((s, k) => (
+                        <li key={`equipment-${s.kind}-${k}`}>
                           <strong>
                             {t('deployment.plan.equipmentShort', {
                               kind: t(`deployment.equipment.${s.kind}` as 'deployment.title', { defaultValue: s.kind }),
