@@ -125,6 +125,18 @@ describe('pools and eligibility', () => {
     expect(p.regions).toHaveLength(1);
     expect(p.regions[0]!.lendable).toBe(Math.max(0, p.regions[0]!.available - p.regions[0]!.minCover));
     expect(Math.max(...Object.values(p.bySkill))).toBeLessThanOrEqual(o.eligible!);
+    const fleet = res.json<{
+      units: { type: string; total: number; available: number }[];
+      vehicles: { kind: string; total: number; inService: number }[];
+    }>();
+    const [units] = await query<{ n: number }>(
+      t.database.db,
+      sql`select count(*)::int as n from units u join jurisdictions j on j.id = u.jurisdiction_id where j.path like ${`%/${counties[0]}/%`}`,
+    );
+    expect(fleet.units.reduce((n, u) => n + u.total, 0)).toBe(Number(units!.n));
+    expect(fleet.units.every((u) => u.available <= u.total)).toBe(true);
+    expect(fleet.vehicles.length).toBeGreaterThan(0);
+    expect(fleet.vehicles.every((v) => v.inService <= v.total)).toBe(true);
     // Outside the reader's scope: the county officer of county B cannot read county A's pool.
     expect((await call('countyB', 'GET', `/api/deployment/pools?jurisdictionId=${counties[0]}`)).statusCode).toBe(403);
   });

@@ -13,6 +13,18 @@ export const PoolQuery = Type.Object({ jurisdictionId: JurisdictionId }, { addit
 export const PoolSummary = Type.Object(
   {
     jurisdictionId: Type.String(),
+    units: Type.Array(
+      Type.Object(
+        { type: Type.String(), total: Type.Integer(), available: Type.Integer() },
+        { additionalProperties: false },
+      ),
+    ),
+    vehicles: Type.Array(
+      Type.Object(
+        { kind: Type.String(), total: Type.Integer(), inService: Type.Integer() },
+        { additionalProperties: false },
+      ),
+    ),
     officers: Type.Object(
       {
         total: Type.Integer(),

@@ -98,3 +98,18 @@ export async function upsertCover(db: Executor, jurisdictionId: string, min: num
           updated_by = excluded.updated_by, updated_at = excluded.updated_at`,
   );
 }
+
+/** Units and vehicles under `where` (over `j`), counted by kind and state. */
+export async function fleetCounts(db: Executor, where: SQL) {
+  const units = await query<{ type: string; status: string; n: number }>(
+    db,
+    sql`select u.type, u.status, count(*)::int as n from units u join jurisdictions j on j.id = u.jurisdiction_id
+         where ${where} group by 1, 2 order by 1, 2`,
+  );
+  const vehicles = await query<{ kind: string; status: string; n: number }>(
+    db,
+    sql`select v.kind, v.status, count(*)::int as n from vehicles v join jurisdictions j on j.id = v.jurisdiction_id
+         where ${where} group by 1, 2 order by 1, 2`,
+  );
+  return { units, vehicles };
+}

@@ -11,7 +11,7 @@ import { authorize } from '../policy/policy.ts';
 import { policyFilter } from '../policy/policy.filter.ts';
 import { geoState } from '../geo/geo.state.ts';
 import { defaultMinCover, eligibility, type Eligibility } from './pool.eligibility.ts';
-import { coverRows, equipmentRows, officerRows, upsertCover, type OfficerRow } from './pool.repository.ts';
+import { coverRows, equipmentRows, fleetCounts, officerRows, upsertCover, type OfficerRow } from './pool.repository.ts';
 
 /** A fix older than this no longer places an officer; the home station does. */
 export const POSITION_FRESH_MS = 10 * 60_000;
@@ -152,8 +152,25 @@ export async function poolSummary(ctx: RequestContext, jurisdictionId: string) {
     k.total++;
     if (e.status === 'available' && !e.committed) k.available++;
   }
+  const fleet = await fleetCounts(ctx.db, sql`${scope} and j.path like ${`${path}%`}`);
+  const units = new Map<string, { type: string; total: number; available: number }>();
+  for (const u of fleet.units) {
+    let k = units.get(u.type);
+    if (!k) units.set(u.type, (k = { type: u.type, total: 0, available: 0 }));
+    k.total += Number(u.n);
+    if (u.status === 'available') k.available += Number(u.n);
+  }
+  const vehicles = new Map<string, { kind: string; total: number; inService: number }>();
+  for (const v of fleet.vehicles) {
+    let k = vehicles.get(v.kind);
+    if (!k) vehicles.set(v.kind, (k = { kind: v.kind, total: 0, inService: 0 }));
+    k.total += Number(v.n);
+    if (v.status === 'in_service') k.inService += Number(v.n);
+  }
   return {
     jurisdictionId,
+    units: [...units.values()],
+    vehicles: [...vehicles.values()],
     officers: {
       total: officers.length,
       eligible,

@@ -29,8 +29,8 @@ export function KpiPanel({
   }, [jurisdictionId, refreshKey]);
 
   const na = t('deployment.kpi.na');
-  const row = (label: string, value: string | null, detail?: string) => (
-    <div className="dep-kpi">
+  const row = (label: string, value: string | null, detail?: string, key?: string) => (
+    <div className="dep-kpi" key={key}>
       <span className="dep-kpi-label">{label}</span>
       <strong>{value ?? na}</strong>
       {detail && <span className="muted small">{detail}</span>}
@@ -60,6 +60,7 @@ export function KpiPanel({
                     mean: r.meanMin?.toFixed(0) ?? na,
                     share: pct(r.withinStandardShare) ?? na,
                   }),
+              `response-${r.level}`,
             ),
           )}
           {row(
