@@ -20,6 +20,8 @@ export interface RequestOptions {
   body?: unknown;
   token?: string | null;
   signal?: AbortSignal;
+  /** Extra request headers, e.g. `idempotency-key`. */
+  headers?: Record<string, string>;
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -28,7 +30,7 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 
 /** Sends one request and parses the JSON answer; throws ApiError for any non-2xx answer or network failure. */
 export async function requestJson<T>(path: string, opts: RequestOptions = {}): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json' };
+  const headers: Record<string, string> = { accept: 'application/json', ...opts.headers };
   if (opts.body !== undefined) headers['content-type'] = 'application/json';
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
   let res: Response;
@@ -42,6 +44,7 @@ export async function requestJson<T>(path: string, opts: RequestOptions = {}): P
     });
   } catch (err) {
     if (err instanceof DOMException && err.name === 'AbortError') throw err;
+    if (err instanceof DOMException && err.name === 'TimeoutError') throw new ApiError(0, 'TIMEOUT', 'timeout');
     throw new ApiError(0, 'NETWORK', err instanceof Error ? err.message : String(err));
   }
   const text = await res.text();

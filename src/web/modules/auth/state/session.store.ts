@@ -155,6 +155,19 @@ export async function authedJson<T>(path: string, opts: Omit<RequestOptions, 'to
   }
 }
 
+/**
+ * An authenticated JSON POST with an Idempotency-Key: one key per user action, reused when that action is retried
+ * (also across the token refresh inside authedJson), so the server applies it once.
+ */
+export function postIdempotent<T>(path: string, body: unknown, key: string, timeoutMs = 30_000): Promise<T> {
+  return authedJson<T>(path, {
+    method: 'POST',
+    body,
+    headers: { 'idempotency-key': key },
+    signal: AbortSignal.timeout(timeoutMs),
+  });
+}
+
 /** Re-reads /api/auth/me (after a password change, for instance). */
 export async function reloadMe(): Promise<void> {
   if (state.status !== 'authenticated') return;

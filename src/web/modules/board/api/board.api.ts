@@ -2,8 +2,7 @@
  * The command board's calls to the incidents and dispatch API (shapes as in the server's
  * src/server/modules/{incidents,dispatch}/*.schemas.ts). Writes that create something carry an Idempotency-Key.
  */
-import { ApiError } from '../../../app/http.ts';
-import { accessToken, authedJson, refreshNow } from '../../auth/state/session.store.ts';
+import { authedJson, postIdempotent } from '../../auth/state/session.store.ts';
 
 export type IncidentStatus =
   'received' | 'graded' | 'dispatched' | 'acknowledged' | 'en_route' | 'on_scene' | 'handled' | 'closed' | 'cancelled';
@@ -184,48 +183,6 @@ export interface DispatchResponse {
 }
 
 const enc = encodeURIComponent;
-
-/** A JSON POST with an Idempotency-Key header (authedJson does not take extra headers). */
-async function postIdempotent<T>(path: string, body: unknown, key: string): Promise<T> {
-  const send = async (token: string) => {
-    let res: Response;
-    try {
-      res = await fetch(path, {
-        method: 'POST',
-        headers: {
-          accept: 'application/json',
-          'content-type': 'application/json',
-          authorization: `Bearer ${token}`,
-          'idempotency-key': key,
-        },
-        body: JSON.stringify(body),
-        credentials: 'same-origin',
-      });
-    } catch (err) {
-      throw new ApiError(0, 'NETWORK', err instanceof Error ? err.message : String(err));
-    }
-    const text = await res.text();
-    let parsed: unknown;
-    try {
-      parsed = text ? JSON.parse(text) : undefined;
-    } catch {
-      parsed = undefined;
-    }
-    if (!res.ok) {
-      const e = (parsed as { error?: { code?: string; message?: string; details?: Record<string, unknown> } })?.error;
-      throw new ApiError(res.status, e?.code ?? `HTTP_${res.status}`, e?.message ?? res.statusText, e?.details ?? {});
-    }
-    return parsed as T;
-  };
-  try {
-    return await send(await accessToken());
-  } catch (err) {
-    if (err instanceof ApiError && err.code === 'SESSION_EXPIRED' && err.details.reason === 'access_expired') {
-      return send(await refreshNow());
-    }
-    throw err;
-  }
-}
 
 /** A fresh Idempotency-Key for one user action (reuse it when retrying that action). */
 export function newIdempotencyKey(): string {

@@ -2,8 +2,7 @@
  * The deployment endpoints the board uses; shapes mirror src/server/modules/deployment/{deployment,approval,
  * execution,record,kpi}.schemas.ts.
  */
-import { ApiError } from '../../../app/http.ts';
-import { accessToken, authedJson, refreshNow } from '../../auth/state/session.store.ts';
+import { authedJson, postIdempotent } from '../../auth/state/session.store.ts';
 
 export type Level = 1 | 2 | 3 | 4;
 export type DemandStatus = 'draft' | 'open' | 'planned' | 'approved' | 'executing' | 'closed' | 'cancelled';
@@ -236,48 +235,6 @@ export interface Kpis {
   satisfaction: { released: number; responses: number; meanRating: number | null; responseRate: Ratio };
   logisticsCoverage: { demands: number; covered: number; rate: Ratio };
   balance: { regions: { regionId: string; givenHours: number; receivedHours: number; netHours: number }[] };
-}
-
-/** A JSON POST with an Idempotency-Key header (authedJson does not take extra headers). */
-async function postIdempotent<T>(path: string, body: unknown, key: string): Promise<T> {
-  const send = async (token: string) => {
-    let res: Response;
-    try {
-      res = await fetch(path, {
-        method: 'POST',
-        headers: {
-          accept: 'application/json',
-          'content-type': 'application/json',
-          authorization: `Bearer ${token}`,
-          'idempotency-key': key,
-        },
-        body: JSON.stringify(body),
-        credentials: 'same-origin',
-      });
-    } catch (err) {
-      throw new ApiError(0, 'NETWORK', err instanceof Error ? err.message : String(err));
-    }
-    const text = await res.text();
-    let parsed: unknown;
-    try {
-      parsed = text ? JSON.parse(text) : undefined;
-    } catch {
-      parsed = undefined;
-    }
-    if (!res.ok) {
-      const e = (parsed as { error?: { code?: string; message?: string; details?: Record<string, unknown> } })?.error;
-      throw new ApiError(res.status, e?.code ?? `HTTP_${res.status}`, e?.message ?? res.statusText, e?.details ?? {});
-    }
-    return parsed as T;
-  };
-  try {
-    return await send(await accessToken());
-  } catch (err) {
-    if (err instanceof ApiError && err.code === 'SESSION_EXPIRED' && err.details.reason === 'access_expired') {
-      return send(await refreshNow());
-    }
-    throw err;
-  }
 }
 
 const enc = encodeURIComponent;

@@ -3,7 +3,7 @@
  * incidents/incident.schemas.ts). Writes carry an Idempotency-Key chosen per user action (see ActionKeys).
  */
 import { ApiError } from '../../../app/http.ts';
-import { accessToken, authedJson, refreshNow } from '../../auth/state/session.store.ts';
+import { authedJson, postIdempotent } from '../../auth/state/session.store.ts';
 import type { OrderStatus } from '../utils/order.actions.ts';
 
 export interface Order {
@@ -46,64 +46,6 @@ export interface MyOrder {
 /** GET /api/dispatch/orders/mine: the active orders of the caller's unit. */
 export async function fetchMyOrders(signal?: AbortSignal): Promise<MyOrder[]> {
   return (await authedJson<{ items: MyOrder[] }>('/api/dispatch/orders/mine', { signal })).items;
-}
-
-/**
- * A JSON POST with an Idempotency-Key header (requestJson has no custom headers; this mirrors it, including
- * the one retry after an expired access token, which keeps the same key).
- */
-async function postIdempotent<T>(path: string, body: unknown, key: string): Promise<T> {
-  const send = async (token: string): Promise<Response> => {
-    try {
-      return await fetch(path, {
-        method: 'POST',
-        headers: {
-          accept: 'application/json',
-          'content-type': 'application/json',
-          authorization: `Bearer ${token}`,
-          'idempotency-key': key,
-        },
-        body: JSON.stringify(body),
-        credentials: 'same-origin',
-        signal: AbortSignal.timeout(30_000),
-      });
-    } catch (err) {
-      if (err instanceof DOMException && err.name === 'TimeoutError') throw new ApiError(0, 'TIMEOUT', 'timeout');
-      throw new ApiError(0, 'NETWORK', err instanceof Error ? err.message : String(err));
-    }
-  };
-  let res = await send(await accessToken());
-  let parsed = await readJson(res);
-  if (res.status === 401 && errorOf(parsed).details?.reason === 'access_expired') {
-    res = await send(await refreshNow());
-    parsed = await readJson(res);
-  }
-  if (!res.ok) {
-    const e = errorOf(parsed);
-    throw new ApiError(res.status, e.code ?? `HTTP_${res.status}`, e.message ?? res.statusText, e.details ?? {});
-  }
-  return parsed as T;
-}
-
-interface ErrorBody {
-  code?: string;
-  message?: string;
-  details?: Record<string, unknown>;
-}
-
-async function readJson(res: Response): Promise<unknown> {
-  const text = await res.text().catch(() => '');
-  if (!text) return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
-function errorOf(parsed: unknown): ErrorBody {
-  const e = (parsed as { error?: unknown } | undefined)?.error;
-  return typeof e === 'object' && e !== null ? (e as ErrorBody) : {};
 }
 
 /** POST /api/dispatch/orders/{id}/ack */
