@@ -19,18 +19,10 @@ import { DUTY_CAP_MIN } from './pool.eligibility.ts';
 import { loadPoolOfficers, minCoverByRegion, type PoolOfficer } from './pool.service.ts';
 import { equipmentRows } from './pool.repository.ts';
 import { policyFilter } from '../policy/policy.filter.ts';
-import { demandResource, getDemand, presentDemand, type DemandView } from './demand.service.ts';
+import { demandResource, getDemand, presentDemand } from './demand.service.ts';
 import { findDemand, listDemands, type DemandRow } from './demand.repository.ts';
 import { openApprovals } from './approval.service.ts';
 import type { DeploymentEvent } from './approval.events.ts';
-
-/** The solver used for plans; swapped for the optimal worker-backed solver when it is available. */
-type Solve = (instance: MatchInstance) => Promise<MatchPlan> | MatchPlan;
-let solve: Solve = (instance) => solvePlan(instance);
-/** Lets the module choose the solver at start-up (tests may pin one). */
-export function useSolver(s: Solve): void {
-  solve = s;
-}
 
 export interface PlanAssignmentView {
   id: string;
@@ -318,7 +310,7 @@ export async function proposePlan(
   const s0 = performance.now();
   let plan: MatchPlan;
   try {
-    plan = await solve(built.instance);
+    plan = await solvePlan(built.instance);
   } catch (e) {
     if (e instanceof MatchInputError) {
       throw new AppError('VALIDATION_FAILED', e.message, { in: 'body', field: 'adjustments' });
@@ -455,5 +447,3 @@ export async function submitPlan(
   });
   return { plan: await loadPlanView(ctx, planId), events };
 }
-
-export { presentDemand, type DemandView };

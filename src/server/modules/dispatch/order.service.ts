@@ -602,5 +602,3 @@ export async function standDownIncident(
   }
   return changes;
 }
-
-export { merge as mergeChanges, emptyChanges };
